@@ -34,19 +34,28 @@ public class SchemaBuild {
     public static void main(String[] args) throws Exception {
         Path sqlDir = Path.of(args[0]);
         Path target = Path.of(args[1]);
-        String body = concatenate(sqlDir);
+        List<String[]> parts = parts(sqlDir);
+        String body = concatenate(parts);
         writeInstallScript(target.resolve("sql/install.sql"), body);
-        generateJooq(target.resolve("generated-sources/jooq"), body);
+        generateJooq(target.resolve("generated-sources/jooq"), parts, body);
     }
 
-    static String concatenate(Path sqlDir) throws IOException {
-        StringBuilder sql = new StringBuilder();
+    /** The SQL files in install order, as {name, text} pairs. */
+    static List<String[]> parts(Path sqlDir) throws IOException {
+        List<String[]> parts = new ArrayList<>();
         for (String component : entries(sqlDir.resolve("install.list"))) {
             for (String file : entries(sqlDir.resolve(component).resolve("files.list"))) {
-                sql.append("\n-- ==== ").append(component).append('/').append(file).append("\n");
-                sql.append(Files.readString(sqlDir.resolve(component).resolve(file), StandardCharsets.UTF_8));
-                sql.append('\n');
+                Path path = sqlDir.resolve(component).resolve(file);
+                parts.add(new String[] {component + "/" + file, Files.readString(path, StandardCharsets.UTF_8)});
             }
+        }
+        return parts;
+    }
+
+    static String concatenate(List<String[]> parts) {
+        StringBuilder sql = new StringBuilder();
+        for (String[] part : parts) {
+            sql.append("\n-- ==== ").append(part[0]).append('\n').append(part[1]).append('\n');
         }
         return sql.toString();
     }
@@ -97,7 +106,7 @@ public class SchemaBuild {
     /** Same key as io.pgq.schema.PgqSchema.ADVISORY_LOCK_KEY ("pgq-java" in ASCII). */
     static final long ADVISORY_LOCK_KEY = 0x7067712d6a617661L;
 
-    static void generateJooq(Path outputDir, String body) throws Exception {
+    static void generateJooq(Path outputDir, List<String[]> parts, String body) throws Exception {
         Path stamp = outputDir.resolve(".sql-sha256");
         String hash = sha256(body + JOOQ_PACKAGE);
         if (Files.exists(stamp) && Files.readString(stamp).equals(hash)) {
@@ -114,7 +123,14 @@ public class SchemaBuild {
                 .start()) {
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
                 c.setAutoCommit(false);
-                st.execute(body);
+                for (String[] part : parts) {
+                    try {
+                        st.execute(part[1]);
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException("[pgq-schema] " + part[0] + " failed to install: "
+                                + e.getMessage(), e);
+                    }
+                }
                 c.commit();
             }
             GenerationTool.generate(configuration(pg.getJdbcUrl("postgres", "postgres"), outputDir));
