@@ -24,12 +24,14 @@ import org.jooq.meta.jaxb.Database;
 import org.jooq.meta.jaxb.Generate;
 import org.jooq.meta.jaxb.Generator;
 import org.jooq.meta.jaxb.Jdbc;
-import org.jooq.meta.jaxb.SchemaMappingType;
+import org.jooq.meta.jaxb.Strategy;
 import org.jooq.meta.jaxb.Target;
 
 public class SchemaBuild {
 
     static final String JOOQ_PACKAGE = "io.pgq.schema.internal.jooq";
+    /** Bump when the generator configuration changes, so the classes are generated again. */
+    static final String GENERATOR_REVISION = "2";
 
     public static void main(String[] args) throws Exception {
         Path sqlDir = Path.of(args[0]);
@@ -108,11 +110,12 @@ public class SchemaBuild {
 
     static void generateJooq(Path outputDir, List<String[]> parts, String body) throws Exception {
         Path stamp = outputDir.resolve(".sql-sha256");
-        String hash = sha256(body + JOOQ_PACKAGE);
+        String hash = sha256(body + JOOQ_PACKAGE + GENERATOR_REVISION);
         if (Files.exists(stamp) && Files.readString(stamp).equals(hash)) {
             System.out.println("[pgq-schema] jOOQ classes are up to date with the SQL");
             return;
         }
+        deleteRecursively(outputDir);
         if (body.isBlank()) {
             System.out.println("[pgq-schema] no SQL files yet: nothing to generate");
             return;
@@ -133,24 +136,47 @@ public class SchemaBuild {
                 }
                 c.commit();
             }
-            GenerationTool.generate(configuration(pg.getJdbcUrl("postgres", "postgres"), outputDir));
+            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                 var rs = st.executeQuery("SELECT n.nspname || '.' || p.proname FROM pg_proc p "
+                         + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('pgq', 'pgq_coop') "
+                         + "GROUP BY 1 HAVING count(*) > 1")) {
+                while (rs.next()) {
+                    OverloadStrategy.OVERLOADED.add(rs.getString(1));
+                }
+            }
+            for (String schema : List.of("pgq", "pgq_coop")) {
+                if (schemaExists(pg, schema)) {
+                    GenerationTool tool = new GenerationTool();
+                    tool.setClassLoader(SchemaBuild.class.getClassLoader());
+                    tool.run(configuration(pg.getJdbcUrl("postgres", "postgres"), schema, outputDir));
+                }
+            }
         }
         Files.writeString(stamp, hash);
         System.out.println("[pgq-schema] generated jOOQ classes in " + outputDir);
     }
 
-    static Configuration configuration(String jdbcUrl, Path outputDir) {
+    static boolean schemaExists(EmbeddedPostgres pg, String schema) throws java.sql.SQLException {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT 1 FROM pg_namespace WHERE nspname = '" + schema + "'")) {
+            return rs.next();
+        }
+    }
+
+    /** One schema per run, each into its own package: io.pgq.schema.internal.jooq.pgq, ...pgq_coop. */
+    static Configuration configuration(String jdbcUrl, String schema, Path outputDir) {
         return new Configuration()
                 .withLogging(org.jooq.meta.jaxb.Logging.WARN)
                 .withJdbc(new Jdbc().withDriver("org.postgresql.Driver").withUrl(jdbcUrl).withUser("postgres"))
                 .withGenerator(new Generator()
+                        .withStrategy(new Strategy().withName(OverloadStrategy.class.getName()))
                         .withDatabase(new Database()
                                 .withName("org.jooq.meta.postgres.PostgresDatabase")
-                                .withSchemata(new SchemaMappingType().withInputSchema("pgq"),
-                                        new SchemaMappingType().withInputSchema("pgq_coop"))
+                                .withInputSchema(schema)
                                 .withIncludes(".*")
-                                // Per-queue event tables and sequences are created at run time.
-                                .withExcludes("event_[0-9]+.*"))
+                                // Per-queue event tables and sequences are created at run time;
+                                // names starting with an underscore are the schema's internals.
+                                .withExcludes("event_[0-9]+.*|_.*"))
                         .withGenerate(new Generate()
                                 .withRoutines(true)
                                 .withTables(true)
@@ -161,12 +187,63 @@ public class SchemaBuild {
                                 .withJavaTimeTypes(true)
                                 .withGeneratedAnnotation(false))
                         .withTarget(new Target()
-                                .withPackageName(JOOQ_PACKAGE)
+                                .withPackageName(JOOQ_PACKAGE + "." + schema)
                                 .withDirectory(outputDir.toString())
                                 .withClean(true)));
     }
 
+    static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     static String sha256(String s) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * jOOQ numbers overloaded routines (DropQueue1, DropQueue2) but not overloaded set-returning
+     * functions, which it generates as tables: their classes would overwrite each other. This
+     * strategy suffixes those with their parameter count: GetQueueInfo0, GetQueueInfo1, ...
+     */
+    public static class OverloadStrategy extends org.jooq.codegen.DefaultGeneratorStrategy {
+
+        @Override
+        public String getJavaClassName(org.jooq.meta.Definition definition, Mode mode) {
+            String name = super.getJavaClassName(definition, mode);
+            String suffix = overloadSuffix(definition);
+            if (suffix.isEmpty()) {
+                return name;
+            }
+            String base = super.getJavaClassName(definition, Mode.DEFAULT);
+            return base + suffix + name.substring(base.length());
+        }
+
+        @Override
+        public String getJavaIdentifier(org.jooq.meta.Definition definition) {
+            String suffix = overloadSuffix(definition);
+            return super.getJavaIdentifier(definition) + (suffix.isEmpty() ? "" : "_" + suffix);
+        }
+
+        @Override
+        public String getJavaMethodName(org.jooq.meta.Definition definition, Mode mode) {
+            return super.getJavaMethodName(definition, mode) + overloadSuffix(definition);
+        }
+
+        /** Qualified names of overloaded functions, read from pg_proc before generation starts. */
+        static final java.util.Set<String> OVERLOADED = new java.util.HashSet<>();
+
+        private static String overloadSuffix(org.jooq.meta.Definition definition) {
+            if (!(definition instanceof org.jooq.meta.TableDefinition table) || !table.isTableValuedFunction()) {
+                return "";
+            }
+            String name = definition.getSchema().getInputName() + "." + definition.getInputName();
+            return OVERLOADED.contains(name) ? String.valueOf(table.getParameters().size()) : "";
+        }
     }
 }

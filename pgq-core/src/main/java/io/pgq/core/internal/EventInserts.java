@@ -1,0 +1,57 @@
+package io.pgq.core.internal;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Inserts events through {@code pgq.insert_event}: one statement per call, however many events. */
+final class EventInserts {
+
+    private static final String ONE = "SELECT pgq.insert_event(?, ?, ?, ?, ?, ?, ?)";
+    private static final String MANY = "SELECT pgq.insert_event(?, e.type, e.data, e.extra1, e.extra2, e.extra3, e.extra4) "
+            + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
+            + "AS e(type, data, extra1, extra2, extra3, extra4)";
+
+    private EventInserts() {
+    }
+
+    static long[] insert(Connection c, String queue, EncodedEvents events) throws SQLException {
+        return events.size() == 1 ? new long[] {insertOne(c, queue, events)} : insertMany(c, queue, events);
+    }
+
+    private static long insertOne(Connection c, String queue, EncodedEvents e) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(ONE)) {
+            st.setString(1, queue);
+            st.setString(2, e.types()[0]);
+            st.setString(3, e.data()[0]);
+            st.setString(4, e.extra1()[0]);
+            st.setString(5, e.extra2()[0]);
+            st.setString(6, e.extra3()[0]);
+            st.setString(7, e.extra4()[0]);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static long[] insertMany(Connection c, String queue, EncodedEvents e) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(MANY)) {
+            st.setString(1, queue);
+            String[][] columns = {e.types(), e.data(), e.extra1(), e.extra2(), e.extra3(), e.extra4()};
+            for (int i = 0; i < columns.length; i++) {
+                Array array = c.createArrayOf("text", columns[i]);
+                st.setArray(i + 2, array);
+            }
+            long[] ids = new long[e.size()];
+            try (ResultSet rs = st.executeQuery()) {
+                for (int i = 0; rs.next(); i++) {
+                    ids[i] = rs.getLong(1);
+                }
+            }
+            return ids;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.pgq.core.internal;
+
+import io.pgq.core.OutgoingEvent;
+import io.pgq.core.Producer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+
+/**
+ * The producer. The hot paths use prepared statements of their own rather than jOOQ's query
+ * rendering: one round trip per call, nothing rendered per event. Thread-safe.
+ */
+public final class JdbcProducer implements Producer {
+
+    private final DataSource dataSource;
+    private final PayloadCodec codec;
+    private final ProducerMetrics metrics;
+
+    public JdbcProducer(DataSource dataSource, PayloadCodec codec, com.codahale.metrics.MetricRegistry registry) {
+        this.dataSource = dataSource;
+        this.codec = codec;
+        this.metrics = new ProducerMetrics(registry);
+    }
+
+    @Override
+    public long send(String queue, String type, Object payload) {
+        return send(queue, OutgoingEvent.of(type, payload));
+    }
+
+    @Override
+    public long send(String queue, Object payload) {
+        return send(queue, codec.typed(payload));
+    }
+
+    @Override
+    public long send(String queue, OutgoingEvent event) {
+        return sendAll(queue, List.of(Objects.requireNonNull(event, "event")))[0];
+    }
+
+    @Override
+    public long[] sendAll(String queue, List<OutgoingEvent> events) {
+        EncodedEvents encoded = EncodedEvents.encode(Names.queue(queue), events, codec);
+        return timed(queue, encoded.size(), () -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                return EventInserts.insert(c, queue, encoded);
+            }
+        });
+    }
+
+    @Override
+    public long send(Connection connection, String queue, OutgoingEvent event) {
+        return sendAll(connection, queue, List.of(Objects.requireNonNull(event, "event")))[0];
+    }
+
+    @Override
+    public long[] sendAll(Connection connection, String queue, List<OutgoingEvent> events) {
+        Objects.requireNonNull(connection, "connection");
+        EncodedEvents encoded = EncodedEvents.encode(Names.queue(queue), events, codec);
+        return timed(queue, encoded.size(), () -> EventInserts.insert(connection, queue, encoded));
+    }
+
+    @Override
+    public long send(DSLContext dsl, String queue, OutgoingEvent event) {
+        return sendAll(dsl, queue, List.of(Objects.requireNonNull(event, "event")))[0];
+    }
+
+    @Override
+    public long[] sendAll(DSLContext dsl, String queue, List<OutgoingEvent> events) {
+        Objects.requireNonNull(dsl, "dsl");
+        EncodedEvents encoded = EncodedEvents.encode(Names.queue(queue), events, codec);
+        return timed(queue, encoded.size(), () -> dsl.connectionResult(c -> EventInserts.insert(c, queue, encoded)));
+    }
+
+    @Override
+    public long copy(String queue, Iterable<OutgoingEvent> events) {
+        Names.queue(queue);
+        Objects.requireNonNull(events, "events");
+        return timed(queue, -1, () -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    long n = EventCopy.copy(c, queue, events, codec);
+                    c.commit();
+                    return n;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+        });
+    }
+
+    @Override
+    public long copy(Connection connection, String queue, Iterable<OutgoingEvent> events) {
+        Objects.requireNonNull(connection, "connection");
+        Names.queue(queue);
+        Objects.requireNonNull(events, "events");
+        return timed(queue, -1, () -> EventCopy.copy(connection, queue, events, codec));
+    }
+
+    /** A database call that returns ids or a count. */
+    private interface Call<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T timed(String queue, int knownSize, Call<T> call) {
+        ProducerMetrics.PerQueue m = metrics.of(queue);
+        long start = System.nanoTime();
+        try {
+            T result = call.run();
+            long count = result instanceof long[] ids ? ids.length : (Long) result;
+            m.events().mark(count);
+            m.batchSize().update(knownSize >= 0 ? knownSize : count);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            m.errors().mark();
+            throw Errors.translate(e, "Sending events", queue, null);
+        } finally {
+            m.send().update(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+}
