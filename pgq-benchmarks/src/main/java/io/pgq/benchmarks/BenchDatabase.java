@@ -88,6 +88,13 @@ final class BenchDatabase implements AutoCloseable {
         execute("SELECT pgq.force_tick('" + queue + "')", "SELECT pgq.ticker('" + queue + "')");
     }
 
+    /** A pgq-java client on this database with a pool of its own (the schema is already there). */
+    io.pgq.core.Pgq client(int poolSize) {
+        return io.pgq.core.Pgq.create(io.pgq.core.PgqConfig.builder().jdbcUrl(database.jdbcUrl())
+                .username(database.user()).password(database.password()).maximumPoolSize(poolSize)
+                .installSchema(false).build());
+    }
+
     String describe() {
         return database.toString();
     }
