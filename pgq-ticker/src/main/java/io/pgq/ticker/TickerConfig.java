@@ -1,0 +1,176 @@
+package io.pgq.ticker;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link Ticker}. Immutable; the builder rejects invalid values naming the setting,
+ * the bound and the value. Defaults give low latency: a quiet queue's new event is ticked within
+ * about {@link #DEFAULT_MAX_TICK_LAG} + {@link #DEFAULT_TICK_PERIOD}.
+ */
+public final class TickerConfig {
+
+    /** How often the leader calls {@code pgq.ticker()}. */
+    public static final Duration DEFAULT_TICK_PERIOD = Duration.ofMillis(10);
+    /**
+     * Longest time a queue with new events waits for a tick, whatever its own
+     * {@code ticker_max_lag} says (pgq-java schema only; the reference ignores it).
+     */
+    public static final Duration DEFAULT_MAX_TICK_LAG = Duration.ofMillis(20);
+    /** How often due retry events are moved back into their queues. */
+    public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(1);
+    /** How often maintenance (rotation, vacuum of pgq tables) runs. */
+    public static final Duration DEFAULT_MAINTENANCE_PERIOD = Duration.ofSeconds(30);
+    /** How often a standby tries to become the leader. */
+    public static final Duration DEFAULT_LEADER_CHECK_PERIOD = Duration.ofMillis(500);
+    /** After this long without reaching the database the ticker reports itself unhealthy. */
+    public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofSeconds(30);
+    /** Advisory lock key that elects the one ticking instance per database ("pgq-tick"). */
+    public static final long DEFAULT_LEADER_LOCK_KEY = 0x7067712d7469636bL;
+    /** Channel of the notification sent after ticks; the payload is the queue name (or empty). */
+    public static final String NOTIFY_CHANNEL = "pgq_tick";
+
+    private final Duration tickPeriod;
+    private final Duration maxTickLag;
+    private final Duration retryPeriod;
+    private final Duration maintenancePeriod;
+    private final Duration leaderCheckPeriod;
+    private final Duration unhealthyAfter;
+    private final long leaderLockKey;
+    private final boolean notifyConsumers;
+
+    private TickerConfig(Builder b) {
+        this.tickPeriod = b.tickPeriod;
+        this.maxTickLag = b.maxTickLag;
+        this.retryPeriod = b.retryPeriod;
+        this.maintenancePeriod = b.maintenancePeriod;
+        this.leaderCheckPeriod = b.leaderCheckPeriod;
+        this.unhealthyAfter = b.unhealthyAfter;
+        this.leaderLockKey = b.leaderLockKey;
+        this.notifyConsumers = b.notifyConsumers;
+    }
+
+    public static TickerConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Duration tickPeriod() {
+        return tickPeriod;
+    }
+
+    /** {@code null} when queues keep their own {@code ticker_max_lag}. */
+    public Duration maxTickLag() {
+        return maxTickLag;
+    }
+
+    public Duration retryPeriod() {
+        return retryPeriod;
+    }
+
+    public Duration maintenancePeriod() {
+        return maintenancePeriod;
+    }
+
+    public Duration leaderCheckPeriod() {
+        return leaderCheckPeriod;
+    }
+
+    public Duration unhealthyAfter() {
+        return unhealthyAfter;
+    }
+
+    public long leaderLockKey() {
+        return leaderLockKey;
+    }
+
+    public boolean notifyConsumers() {
+        return notifyConsumers;
+    }
+
+    @Override
+    public String toString() {
+        return "TickerConfig{tickPeriod=" + tickPeriod + ", maxTickLag=" + maxTickLag + ", retryPeriod=" + retryPeriod
+                + ", maintenancePeriod=" + maintenancePeriod + ", leaderCheckPeriod=" + leaderCheckPeriod
+                + ", unhealthyAfter=" + unhealthyAfter + ", leaderLockKey=" + leaderLockKey
+                + ", notifyConsumers=" + notifyConsumers + "}";
+    }
+
+    /** Collects settings; {@link #build()} validates them. Not thread-safe. */
+    public static final class Builder {
+        private Duration tickPeriod = DEFAULT_TICK_PERIOD;
+        private Duration maxTickLag = DEFAULT_MAX_TICK_LAG;
+        private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
+        private Duration maintenancePeriod = DEFAULT_MAINTENANCE_PERIOD;
+        private Duration leaderCheckPeriod = DEFAULT_LEADER_CHECK_PERIOD;
+        private Duration unhealthyAfter = DEFAULT_UNHEALTHY_AFTER;
+        private long leaderLockKey = DEFAULT_LEADER_LOCK_KEY;
+        private boolean notifyConsumers = true;
+
+        private Builder() {
+        }
+
+        public Builder tickPeriod(Duration period) {
+            this.tickPeriod = Objects.requireNonNull(period, "tickPeriod");
+            return this;
+        }
+
+        /** {@code null} leaves every queue's own {@code ticker_max_lag} in force (reference behaviour). */
+        public Builder maxTickLag(Duration lag) {
+            this.maxTickLag = lag;
+            return this;
+        }
+
+        public Builder retryPeriod(Duration period) {
+            this.retryPeriod = Objects.requireNonNull(period, "retryPeriod");
+            return this;
+        }
+
+        public Builder maintenancePeriod(Duration period) {
+            this.maintenancePeriod = Objects.requireNonNull(period, "maintenancePeriod");
+            return this;
+        }
+
+        public Builder leaderCheckPeriod(Duration period) {
+            this.leaderCheckPeriod = Objects.requireNonNull(period, "leaderCheckPeriod");
+            return this;
+        }
+
+        public Builder unhealthyAfter(Duration duration) {
+            this.unhealthyAfter = Objects.requireNonNull(duration, "unhealthyAfter");
+            return this;
+        }
+
+        public Builder leaderLockKey(long key) {
+            this.leaderLockKey = key;
+            return this;
+        }
+
+        public Builder notifyConsumers(boolean notify) {
+            this.notifyConsumers = notify;
+            return this;
+        }
+
+        public TickerConfig build() {
+            requireAtLeast("tickPeriod", tickPeriod, Duration.ofMillis(1));
+            requireAtLeast("retryPeriod", retryPeriod, Duration.ofMillis(10));
+            requireAtLeast("maintenancePeriod", maintenancePeriod, Duration.ofMillis(10));
+            requireAtLeast("leaderCheckPeriod", leaderCheckPeriod, Duration.ofMillis(10));
+            requireAtLeast("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1));
+            if (maxTickLag != null && maxTickLag.isNegative()) {
+                throw new IllegalArgumentException("maxTickLag must not be negative, got " + maxTickLag);
+            }
+            return new TickerConfig(this);
+        }
+
+        private static void requireAtLeast(String name, Duration value, Duration min) {
+            if (value.compareTo(min) < 0) {
+                throw new IllegalArgumentException(name + " must be at least " + min.toMillis() + " ms, got "
+                        + value.toMillis() + " ms");
+            }
+        }
+    }
+}

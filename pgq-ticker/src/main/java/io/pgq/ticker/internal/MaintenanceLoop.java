@@ -1,0 +1,193 @@
+package io.pgq.ticker.internal;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.ticker.TickerConfig;
+import io.pgq.ticker.TickerMetrics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * While this instance is the leader: moves due retry events back into their queues and runs the
+ * maintenance operations {@code pgq.maint_operations()} lists, each in its own transaction
+ * (so rotation steps 1 and 2 are separate), repeating an operation while it returns non-zero.
+ */
+public final class MaintenanceLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MaintenanceLoop.class);
+    private static final long IDLE_CHECK_MILLIS = 100;
+    private static final int MAX_REPEATS = 1_000;
+
+    private final String name;
+    private final DataSource dataSource;
+    private final TickerConfig config;
+    private final BooleanSupplier isLeader;
+    private final Meter maintenance;
+    private final Meter retries;
+    private final Meter errors;
+    private final Backoff backoff = new Backoff();
+    private final FailureLog failures;
+
+    private volatile boolean running = true;
+    private Connection connection;
+    private long nextRetryNanos;
+    private long nextMaintenanceNanos;
+
+    public MaintenanceLoop(String name, DataSource dataSource, TickerConfig config, MetricRegistry metrics,
+                           BooleanSupplier isLeader) {
+        this.name = name;
+        this.dataSource = dataSource;
+        this.config = config;
+        this.isLeader = isLeader;
+        this.maintenance = metrics.meter(TickerMetrics.maintenance(name));
+        this.retries = metrics.meter(TickerMetrics.retries(name));
+        this.errors = metrics.meter(TickerMetrics.errors(name));
+        this.failures = new FailureLog(LOG, "maintenance for database " + name, config.unhealthyAfter());
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                if (isLeader.getAsBoolean()) {
+                    runDueWork();
+                }
+                backoff.reset();
+                failures.succeeded();
+                Thread.sleep(IDLE_CHECK_MILLIS);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (SQLException | RuntimeException e) {
+                errors.mark();
+                disconnect();
+                failures.failed(e);
+                sleepQuietly(backoff.next().toMillis());
+            }
+        }
+        disconnect();
+    }
+
+    private void runDueWork() throws SQLException {
+        long now = System.nanoTime();
+        if (now - nextRetryNanos >= 0) {
+            moveRetries();
+            nextRetryNanos = now + config.retryPeriod().toNanos();
+        }
+        if (now - nextMaintenanceNanos >= 0) {
+            runMaintenance();
+            nextMaintenanceNanos = now + config.maintenancePeriod().toNanos();
+        }
+    }
+
+    private void moveRetries() throws SQLException {
+        long moved;
+        do {
+            moved = scalarLong("SELECT pgq.maint_retry_events()");
+            retries.mark(moved);
+        } while (moved > 0 && running);
+    }
+
+    private void runMaintenance() throws SQLException {
+        List<String[]> operations = new ArrayList<>();
+        try (Statement st = connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT func_name, func_arg FROM pgq.maint_operations()")) {
+            while (rs.next()) {
+                operations.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        for (String[] op : operations) {
+            runOperation(op[0], op[1]);
+        }
+    }
+
+    private void runOperation(String function, String argument) throws SQLException {
+        if (function.toLowerCase(java.util.Locale.ROOT).startsWith("vacuum")) {
+            try (Statement st = connection().createStatement()) {
+                st.execute(function + " " + quoteQualified(argument));
+            }
+            maintenance.mark();
+            return;
+        }
+        String sql = "SELECT " + quoteQualified(function) + (argument == null ? "()" : "(?)");
+        for (int i = 0; i < MAX_REPEATS && running; i++) {
+            maintenance.mark();
+            LOG.debug("Maintenance of database {}: {}({})", name, function, argument);
+            if (callOnce(sql, argument) == 0) {
+                return;
+            }
+        }
+    }
+
+    private long callOnce(String sql, String argument) throws SQLException {
+        try (PreparedStatement st = connection().prepareStatement(sql)) {
+            if (argument != null) {
+                st.setString(1, argument);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+                Object value = rs.getObject(1);
+                return value instanceof Number n ? n.longValue() : 0;
+            }
+        }
+    }
+
+    /** {@code schema.name} with both parts quoted as identifiers. */
+    static String quoteQualified(String name) {
+        StringBuilder s = new StringBuilder();
+        for (String part : name.split("\\.", 2)) {
+            s.append(s.length() == 0 ? "" : ".").append('"').append(part.replace("\"", "\"\"")).append('"');
+        }
+        return s.toString();
+    }
+
+    private long scalarLong(String sql) throws SQLException {
+        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+        }
+        return connection;
+    }
+
+    private void disconnect() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ignored) {
+            // stop() interrupts; the loop condition ends the loop
+        }
+    }
+
+    public void stop() {
+        running = false;
+    }
+}

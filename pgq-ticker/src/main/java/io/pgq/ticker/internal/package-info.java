@@ -1,0 +1,2 @@
+/** Internals of the ticker daemon: not API, may change without notice. */
+package io.pgq.ticker.internal;

@@ -1,0 +1,31 @@
+package io.pgq.ticker;
+
+import com.codahale.metrics.MetricRegistry;
+import java.time.Duration;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** A ticker in its own JVM, for the failover test: prints LEADER once it leads, then runs until killed. */
+public final class TickerMain {
+
+    private TickerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(args[0]);
+        if (!args[1].isEmpty()) {
+            ds.setUser(args[1]);
+        }
+        if (args.length > 2 && !args[2].isEmpty()) {
+            ds.setPassword(args[2]);
+        }
+        Ticker ticker = Ticker.create("child", ds, FailoverTest.config(), new MetricRegistry());
+        ticker.start();
+        while (!ticker.isLeader()) {
+            Thread.sleep(20);
+        }
+        System.out.println("LEADER");
+        System.out.flush();
+        Thread.sleep(Duration.ofMinutes(10).toMillis());
+    }
+}

@@ -1,0 +1,145 @@
+package io.pgq.ticker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import java.sql.Connection;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.postgresql.ds.PGSimpleDataSource;
+
+class TickerTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+
+    static TickerConfig fast() {
+        return TickerConfig.builder().retryPeriod(Duration.ofMillis(100)).maintenancePeriod(Duration.ofMillis(200))
+                .leaderCheckPeriod(Duration.ofMillis(100)).build();
+    }
+
+    @Test
+    void ticksQuietQueuesFastAndNotifiesConsumers(TestDatabase db) throws Exception {
+        Db.execute(db, "SELECT pgq.create_queue('quiet')", "SELECT pgq.register_consumer('quiet', 'c')");
+        MetricRegistry metrics = new MetricRegistry();
+        try (Ticker ticker = Ticker.create("quiet-db", db.dataSource(), fast(), metrics);
+             Connection listener = db.connect()) {
+            listener.createStatement().execute("LISTEN " + TickerConfig.NOTIFY_CHANNEL);
+            ticker.start();
+            await().atMost(Duration.ofSeconds(5)).until(ticker::isLeader);
+            long before = Db.lastTick(db, "quiet");
+
+            long sent = System.nanoTime();
+            Db.execute(db, "SELECT pgq.insert_event('quiet', 't', 'hello')");
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Db.lastTick(db, "quiet") > before);
+            long tickedMillis = (System.nanoTime() - sent) / 1_000_000;
+
+            assertThat(tickedMillis).as("a quiet queue's event is ticked fast (default settings)").isLessThan(1_000);
+            PGNotification[] notes = listener.unwrap(PGConnection.class).getNotifications(2_000);
+            assertThat(notes).isNotNull();
+            assertThat(notes).extracting(PGNotification::getParameter).contains("quiet");
+            assertThat(metrics.meter(TickerMetrics.ticks("quiet-db")).getCount()).isPositive();
+            assertThat(ticker.state()).isEqualTo(TickerState.LEADER);
+            assertThat(ticker.isHealthy()).isTrue();
+        }
+    }
+
+    @Test
+    void rotatesTablesAndMovesRetriesBack(TestDatabase db) {
+        Db.execute(db, "SELECT pgq.create_queue('rot')", "SELECT pgq.register_consumer('rot', 'c')",
+                "SELECT pgq.set_queue_config('rot', 'rotation_period', '0')",
+                "SELECT pgq.set_queue_config('rot', 'ticker_max_lag', '0')");
+        try (Ticker ticker = Ticker.create("rot-db", db.dataSource(), fast(), new MetricRegistry())) {
+            ticker.start();
+            Db.execute(db, "SELECT pgq.insert_event('rot', 't', 'retry me')");
+            long batch = awaitBatch(db, "rot");
+            Db.execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch
+                    + ")), 0)", "SELECT pgq.finish_batch(" + batch + ")");
+
+            long again = awaitBatchWithEvents(db, "rot");
+            assertThat(Db.scalar(db, "SELECT ev_retry || ':' || ev_data FROM pgq.get_batch_events(" + again + ")"))
+                    .isEqualTo("1:retry me");
+            Db.execute(db, "SELECT pgq.finish_batch(" + again + ")");
+
+            String table = Db.scalar(db, "SELECT queue_cur_table FROM pgq.queue WHERE queue_name = 'rot'");
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                Long b = nextBatch(db, "rot");
+                if (b != null) {
+                    Db.execute(db, "SELECT pgq.finish_batch(" + b + ")");
+                }
+                return !table.equals(Db.scalar(db, "SELECT queue_cur_table FROM pgq.queue WHERE queue_name = 'rot'"));
+            });
+        }
+    }
+
+    static Long nextBatch(TestDatabase db, String queue) {
+        String b = Db.scalar(db, "SELECT pgq.next_batch('" + queue + "', 'c')");
+        return b == null ? null : Long.parseLong(b);
+    }
+
+    static long awaitBatch(TestDatabase db, String queue) {
+        return await().atMost(Duration.ofSeconds(5)).until(() -> nextBatch(db, queue), b -> b != null);
+    }
+
+    /** Skips empty batches until one has events. */
+    static long awaitBatchWithEvents(TestDatabase db, String queue) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Long b = nextBatch(db, queue);
+            if (b == null) {
+                return null;
+            }
+            if (Db.scalarLong(db, "SELECT count(*) FROM pgq.get_batch_events(" + b + ")") > 0) {
+                return b;
+            }
+            Db.execute(db, "SELECT pgq.finish_batch(" + b + ")");
+            return null;
+        }, b -> b != null);
+    }
+
+    @Test
+    void recoversWhenItsConnectionsAreKilled(TestDatabase db) {
+        Db.execute(db, "SELECT pgq.create_queue('restart')", "SELECT pgq.set_queue_config('restart', 'ticker_max_lag', '0')");
+        try (Ticker ticker = Ticker.create("restart-db", db.dataSource(), fast(), new MetricRegistry())) {
+            ticker.start();
+            await().atMost(Duration.ofSeconds(5)).until(ticker::isLeader);
+            Db.execute(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    + "WHERE application_name = 'pgq-ticker' AND datname = current_database()");
+            long before = Db.lastTick(db, "restart");
+            Db.execute(db, "SELECT pgq.insert_event('restart', 't', 'after restart')");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Db.lastTick(db, "restart") > before);
+            assertThat(ticker.isHealthy()).isTrue();
+        }
+    }
+
+    @Test
+    void reportsUnhealthyWhenTheDatabaseIsUnreachable() {
+        PGSimpleDataSource nowhere = new PGSimpleDataSource();
+        nowhere.setURL("jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=1");
+        TickerConfig config = TickerConfig.builder().unhealthyAfter(Duration.ofSeconds(1)).build();
+        MetricRegistry metrics = new MetricRegistry();
+        try (Ticker ticker = Ticker.create("nowhere", nowhere, config, metrics)) {
+            ticker.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !ticker.isHealthy());
+            assertThat(ticker.state()).isEqualTo(TickerState.UNREACHABLE);
+            assertThat(metrics.getGauges().get(TickerMetrics.healthy("nowhere")).getValue()).isEqualTo(0);
+            assertThat(metrics.meter(TickerMetrics.errors("nowhere")).getCount()).isPositive();
+        }
+    }
+
+    @Test
+    void configurationIsValidated() {
+        assertThatThrownBy(() -> TickerConfig.builder().tickPeriod(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tickPeriod must be at least 1 ms, got 0 ms");
+        assertThatThrownBy(() -> TickerConfig.builder().maxTickLag(Duration.ofMillis(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTickLag must not be negative");
+    }
+}
