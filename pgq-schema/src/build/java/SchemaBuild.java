@@ -90,7 +90,7 @@ public class SchemaBuild {
                             USING HINT = 'Use the existing PgQ as it is (pgq-java works with it), or DROP EXTENSION pgq first.';
                     END IF;
                     IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'pgq')
-                       AND coalesce(pg_catalog.obj_description('pgq'::regnamespace, 'pg_namespace'), '')
+                       AND coalesce(pg_catalog.obj_description(pg_catalog.to_regnamespace('pgq'), 'pg_namespace'), '')
                            NOT LIKE 'pgq-java schema revision %%' THEN
                         RAISE EXCEPTION 'schema pgq exists but was not installed by pgq-java'
                             USING HINT = 'It is probably another PgQ installation; use it as it is or drop schema pgq first.';
