@@ -44,6 +44,10 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
+    javax.sql.DataSource dataSourceForBench() {
+        return database.dataSource();
+    }
+
     Connection connect() throws SQLException {
         return database.connect();
     }
