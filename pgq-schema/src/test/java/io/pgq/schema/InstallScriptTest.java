@@ -33,16 +33,17 @@ class InstallScriptTest {
         assertThat(psql(db, "-f", SCRIPT.toString()).exitCode).isZero();
         assertThat(psql(db, "-f", SCRIPT.toString()).exitCode).as("second run is harmless").isZero();
 
-        Result flow = psql(db, "-At", "-c", """
-                select pgq.create_queue('tutorial');
-                select pgq.register_consumer('tutorial', 'reader');
-                select pgq.insert_event('tutorial', 'greeting', 'hello world');
-                select pgq.force_tick('tutorial') is not null;
-                select pgq.ticker('tutorial') is not null;
-                select pgq.next_batch('tutorial', 'reader') is not null;
-                select ev_type || '=' || ev_data from pgq.get_batch_events(pgq.next_batch('tutorial', 'reader'));
-                select pgq.finish_batch(pgq.next_batch('tutorial', 'reader'));
-                """);
+        // Each -c runs in its own transaction, as the tutorial's separate steps do: a tick taken
+        // in the inserting transaction itself would not see that transaction's events.
+        Result flow = psql(db, "-At",
+                "-c", "select pgq.create_queue('tutorial')",
+                "-c", "select pgq.register_consumer('tutorial', 'reader')",
+                "-c", "select pgq.insert_event('tutorial', 'greeting', 'hello world')",
+                "-c", "select pgq.force_tick('tutorial') is not null",
+                "-c", "select pgq.ticker('tutorial') is not null",
+                "-c", "select pgq.next_batch('tutorial', 'reader') is not null",
+                "-c", "select ev_type || '=' || ev_data from pgq.get_batch_events(pgq.next_batch('tutorial', 'reader'))",
+                "-c", "select pgq.finish_batch(pgq.next_batch('tutorial', 'reader'))");
         assertThat(flow.exitCode).as(flow.output).isZero();
         assertThat(flow.output.lines().toList()).containsExactly("1", "1", "1", "t", "t", "t", "greeting=hello world", "1");
     }

@@ -1,0 +1,17 @@
+set timezone='Europe/Helsinki';
+set datestyle='SQL, DMY';
+set intervalstyle = 'sql_standard';
+set extra_float_digits = 0;
+truncate ev_log restart identity;
+drop table if exists t1;
+create table t1(id int primary key, tx text, ba bytea, b bool, ts timestamp, tstz timestamptz, d date, tm time, tmtz timetz, iv interval, s2 int2, i4 int4, i8 int8, o oid, r real, dp double precision, n numeric, u uuid, js json, jb jsonb, ai int[], at text[], c char(3), vc varchar(5));
+create trigger tl after insert or update or delete on t1 for each row execute procedure pgq.logutriga('q');
+create trigger ts after insert or update or delete on t1 for each row execute procedure pgq.sqltriga('q');
+create trigger tj after insert or update or delete on t1 for each row execute procedure pgq.jsontriga('q');
+insert into t1 values (1, 'a b&c=d/é''"\x', '\x00ff27', true, '2009-09-19 11:59:48.599', '2009-09-19 11:59:48.599+03', '2009-09-19', '11:59:48.5', '11:59:48+02', '1 day 2 hours 3.5 seconds', 32767, 2147483647, 9223372036854775807, 4294967295, 1.5e10, 0.1, 123.4500, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"a": [1, 2]}', '{"b": 1, "a": [1,2]}', '{1,2,NULL}', '{"x y","q\"", NULL}', 'ab', 'xy');
+insert into t1 values (2, null, null, false, 'infinity', '-infinity', '0044-03-15 BC', null, null, '-1 mons', -32768, -2147483648, -9223372036854775808, 0, 'NaN', '-Infinity', 'NaN', null, 'null', 'null', '{}', '{}', null, '');
+insert into t1(id) values (3);
+update t1 set tx='new', b=null where id=1;
+update t1 set id=id where id=2;
+delete from t1 where id=3;
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;

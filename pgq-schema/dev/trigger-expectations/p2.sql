@@ -1,0 +1,15 @@
+set timezone='Europe/Helsinki';
+truncate ev_log restart identity;
+create schema if not exists "Odd Sch";
+drop table if exists "Odd Sch"."T.x""y";
+drop table if exists "Odd Sch"."T.x""y"; drop domain if exists dint; drop domain if exists dtxt; drop type if exists en; drop type if exists cmp;
+create domain dint as int4; create domain dtxt as text; create type en as enum('a','b'); create type cmp as (x int, y text);
+create table "Odd Sch"."T.x""y"("B b" int, "A""a" text, "é" dint, z dtxt, e en, c cmp, tt time, ttz timetz, ts timestamp, f4 float4[], primary key ("é", "B b"));
+create trigger tl after insert or update or delete on "Odd Sch"."T.x""y" for each row execute procedure pgq.logutriga('q');
+create trigger ts after insert or update or delete on "Odd Sch"."T.x""y" for each row execute procedure pgq.sqltriga('q');
+create trigger tj after insert or update or delete on "Odd Sch"."T.x""y" for each row execute procedure pgq.jsontriga('q');
+insert into "Odd Sch"."T.x""y" values (1, E'tab\there\nnl\x01ctl\\bs/sl"q€', 5, 'z', 'b', '(1,"a b")', '24:00', '00:00:00.000001-14:59', '-infinity', '{1.5,NaN,-0}');
+insert into "Odd Sch"."T.x""y" values (2, 'x', 6, 'z', 'b', null, null, null, '4713-01-01 00:00:00 BC', '{}');
+update "Odd Sch"."T.x""y" set z = 'zz' where "B b" = 2;
+select id, t, d, e1 from ev_log order by id;
+select row_to_json(x) from "Odd Sch"."T.x""y" x;

@@ -1,0 +1,38 @@
+\set VERBOSITY default
+\set ON_ERROR_STOP 0
+truncate ev_log restart identity;
+drop table if exists a1; drop table if exists a2;
+create table a1(id int primary key, v text, w int, x numeric, _pgq_ev_type text, _pgq_ev_extra3 text);
+create trigger tl before insert or update or delete on a1 for each row execute procedure pgq.logutriga('q', 'ignore=w', 'backup');
+create trigger ts before insert or update or delete on a1 for each row execute procedure pgq.sqltriga('q', 'ignore=w', 'backup');
+create trigger tj before insert or update or delete on a1 for each row execute procedure pgq.jsontriga('q', 'ignore=w', 'backup');
+insert into a1 values (1, 'a', 1, 1.0, 'MAGIC', 'ex3');
+insert into a1 values (2, 'b', 1, 1.0, null, null);
+update a1 set w = 5 where id = 1;
+update a1 set x = 1.00 where id = 1;
+update a1 set v = 'c', _pgq_ev_type = 'M2' where id = 1;
+update a1 set id = 3 where id = 1;
+delete from a1 where id = 2;
+select * from a1;
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;
+truncate ev_log restart identity;
+create table a2(id int, v text);
+create trigger tl after insert or update or delete on a2 for each row execute procedure pgq.logutriga('q');
+create trigger tj after insert or update or delete on a2 for each row execute procedure pgq.jsontriga('q');
+create trigger ts after insert or update or delete on a2 for each row execute procedure pgq.sqltriga('q');
+insert into a2 values (1, 'x');
+update a2 set v = 'y';
+delete from a2;
+drop trigger tl on a2; drop trigger ts on a2;
+update a2 set v = 'y';
+delete from a2;
+drop trigger tj on a2; 
+create trigger tj after insert or update or delete on a2 for each row execute procedure pgq.jsontriga('q', 'pkey=v,id');
+create trigger ts after insert or update or delete on a2 for each row execute procedure pgq.sqltriga('q', 'pkey=v,id');
+create trigger tl after insert or update or delete on a2 for each row execute procedure pgq.logutriga('q', 'pkey=v,id');
+insert into a2 values (1, 'x');
+insert into a2 values (2, null);
+update a2 set v = 'y' where id = 1;
+update a2 set id = 3 where id = 2;
+delete from a2;
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;

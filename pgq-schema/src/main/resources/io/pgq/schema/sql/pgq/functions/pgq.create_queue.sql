@@ -1,0 +1,49 @@
+-- pgq.create_queue(queue): creates the queue row, its two sequences, the parent event
+-- table and queue_ntables data tables, grants, the first tick and the generated insert
+-- functions.  Returns 1 when created, 0 when the queue already exists.
+CREATE OR REPLACE FUNCTION pgq.create_queue(i_queue_name text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+declare
+    v_queue_id  int4;
+    v_ntables   int4;
+    v_base      text;
+    v_table     text;
+    i           integer;
+begin
+    if i_queue_name is null then
+        raise exception 'Invalid NULL value';
+    end if;
+
+    -- serializes queue creation and removal (they regenerate the shared insert dispatcher)
+    lock table pgq.queue in share row exclusive mode;
+    if exists (select 1 from pgq.queue where queue_name = i_queue_name) then
+        return 0;
+    end if;
+
+    v_queue_id := nextval('pgq.queue_queue_id_seq'::regclass);
+    v_base := 'event_' || v_queue_id::text;
+    insert into pgq.queue (queue_id, queue_name, queue_data_pfx, queue_event_seq, queue_tick_seq)
+    values (v_queue_id, i_queue_name, 'pgq.' || v_base, 'pgq.' || v_base || '_id_seq', 'pgq.' || v_base || '_tick_seq')
+    returning queue_ntables into v_ntables;
+
+    execute format('create sequence pgq.%I', v_base || '_tick_seq');
+    execute format('create sequence pgq.%I', v_base || '_id_seq');
+    execute format('create table pgq.%I () inherits (pgq.event_template)', v_base);
+    for i in 0 .. v_ntables - 1 loop
+        v_table := v_base || '_' || i::text;
+        execute format('create table pgq.%I () inherits (pgq.%I)', v_table, v_base);
+        execute format('alter table pgq.%I alter column ev_id set default pg_catalog.nextval(%L::pg_catalog.regclass)',
+                       v_table, format('pgq.%I', v_base || '_id_seq'));
+        execute format('create index %I on pgq.%I (ev_txid)', v_table || '_txid_idx', v_table);
+    end loop;
+
+    perform pgq.grant_perms(i_queue_name);
+    perform pgq.ticker(i_queue_name);
+    perform pgq.tune_storage(i_queue_name);
+    perform pgq._generate_insert_static();
+    return 1;
+end;
+$$;

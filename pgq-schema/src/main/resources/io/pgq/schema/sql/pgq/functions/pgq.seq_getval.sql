@@ -1,0 +1,13 @@
+-- pgq.seq_getval(seq): last_value of a sequence without advancing it
+-- (a fresh sequence returns its start value, 1).
+CREATE OR REPLACE FUNCTION pgq.seq_getval(i_seq_name text)
+RETURNS bigint
+LANGUAGE plpgsql STRICT
+AS $$
+declare
+    v_value bigint;
+begin
+    execute 'select last_value from ' || pgq.quote_fqname(i_seq_name) into v_value;
+    return v_value;
+end;
+$$;

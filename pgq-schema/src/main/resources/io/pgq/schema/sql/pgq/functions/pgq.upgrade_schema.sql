@@ -1,0 +1,48 @@
+-- pgq.upgrade_schema(): idempotent schema fix-ups, run by every install.
+--   * sub_last_tick nullable (cooperative subconsumers);
+--   * roles pgq_reader, pgq_writer, pgq_admin (member of both) created if missing;
+--   * queue.queue_extra_maint added if missing;
+--   * (pgq-java) the generated insert function pgq._insert_event_static regenerated.
+-- Always returns 0.
+CREATE OR REPLACE FUNCTION pgq.upgrade_schema()
+RETURNS int4
+LANGUAGE plpgsql
+AS $$
+begin
+    if exists (select 1 from pg_catalog.pg_attribute
+                where attrelid = 'pgq.subscription'::pg_catalog.regclass
+                  and attname = 'sub_last_tick' and attnotnull) then
+        alter table pgq.subscription alter column sub_last_tick drop not null;
+    end if;
+
+    perform pgq._create_role('pgq_reader', null);
+    perform pgq._create_role('pgq_writer', null);
+    perform pgq._create_role('pgq_admin', 'in role pgq_reader, pgq_writer');
+
+    if not exists (select 1 from pg_catalog.pg_attribute
+                    where attrelid = 'pgq.queue'::pg_catalog.regclass
+                      and attname = 'queue_extra_maint' and not attisdropped) then
+        alter table pgq.queue add column queue_extra_maint text[];
+    end if;
+
+    perform pgq._generate_insert_static();
+    return 0;
+end;
+$$;
+
+-- Creates a cluster-wide role unless it exists; tolerates a concurrent creator
+-- (several databases of one cluster may be installed at the same time).
+CREATE OR REPLACE FUNCTION pgq._create_role(i_role_name text, i_options text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+begin
+    if exists (select 1 from pg_catalog.pg_roles where rolname = i_role_name) then
+        return;
+    end if;
+    execute pg_catalog.format('create role %I %s', i_role_name, coalesce(i_options, ''));
+exception
+    when duplicate_object or unique_violation then
+        null;
+end;
+$$;

@@ -1,0 +1,88 @@
+-- pgq.jsontriga(): change-capture trigger sending one event per row change (and one per
+-- TRUNCATE) to the queue named by the first trigger argument, as JSON:
+--   ev_type   {"op":"INSERT|UPDATE|DELETE|TRUNCATE","table":["schema","table"],"pkey":["col",...]}
+--   ev_data   {"col":value,...} in column order (see pgq._trg_json_row for the encoding), '{}' for TRUNCATE
+--   ev_extra1 'schema.table'; ev_extra2 the old row as JSON with 'backup' (UPDATE)
+-- Arguments as for pgq.logutriga().
+--
+-- Fast path: with only the queue argument and a table of the kinds 'r' and 'q' of
+-- pgq._trg_json_meta (plain scalar columns, no _pgq_ev_* column), the data is row_to_json()
+-- of the row (numbers of numeric/float columns turned into strings by one regexp_replace),
+-- without dynamic SQL. The table's metadata comes from a per-session cache that every DDL
+-- command invalidates (pgq._trg_ddl_watch); only a cache miss reads the catalogs.
+-- Everything else goes through pgq._trg_event().
+create or replace function pgq.jsontriga()
+returns trigger
+language plpgsql
+as $$
+declare
+    v_key text;
+    v_meta text[];
+    v_data text;
+begin
+    if TG_NARGS = 1 and TG_LEVEL = 'ROW' then
+        if pg_catalog.current_setting('session_replication_role') = 'local' then
+            if TG_WHEN <> 'BEFORE' then
+                return null;
+            elsif TG_OP = 'DELETE' then
+                return OLD;
+            end if;
+            return NEW;
+        end if;
+
+        -- the table's metadata: cached while no DDL ran since (NULL key: no event trigger, no cache)
+        v_key := pg_catalog.pg_sequence_last_value('pgq._trg_ddl_seq'::pg_catalog.regclass)::text
+                 || coalesce(pg_catalog.current_setting('pgq.trg_ddl_local', true), '');
+        v_meta := nullif(pg_catalog.current_setting('pgq.trg_' || TG_RELID::text, true), '')::text[];
+        if v_key is null or v_meta[1] is distinct from v_key then
+            v_meta := pgq._trg_json_meta(TG_RELID);
+            if v_key is not null then
+                v_meta[1] := v_key;
+                perform pg_catalog.set_config('pgq.trg_' || TG_RELID::text, v_meta::text, false);
+            end if;
+        end if;
+
+        if v_meta[2] <> 'g' then
+            if TG_OP = 'INSERT' then
+                v_data := pg_catalog.row_to_json(NEW)::text;
+            elsif v_meta[3] = '[]' then
+                raise exception 'Update/Delete on table without pkey';
+            elsif TG_OP = 'DELETE' then
+                v_data := pg_catalog.row_to_json(OLD)::text;
+            else
+                -- these types encode equal values identically, except interval: ask "=" then
+                if exists (select 1
+                             from pg_catalog.unnest(v_meta[5:]) as k(name)
+                            where (pg_catalog.to_jsonb(NEW) -> k.name) is distinct from (pg_catalog.to_jsonb(OLD) -> k.name)
+                              and not pgq._trg_values_equal(OLD, NEW, k.name)) then
+                    raise exception 'primary key update not allowed';
+                end if;
+                v_data := pg_catalog.row_to_json(NEW)::text;
+            end if;
+            if v_meta[2] = 'q' then
+                v_data := pg_catalog.regexp_replace(v_data, v_meta[4], '\1"\2"', 'g');
+            end if;
+            perform pgq.insert_event(TG_ARGV[0],
+                                     '{"op":"' || TG_OP || '","table":[' || pg_catalog.to_json(TG_TABLE_SCHEMA)::text
+                                         || ',' || pg_catalog.to_json(TG_TABLE_NAME)::text || '],"pkey":' || v_meta[3] || '}',
+                                     v_data, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
+            if TG_WHEN <> 'BEFORE' then
+                return null;
+            elsif TG_OP = 'DELETE' then
+                return OLD;
+            end if;
+            return NEW;
+        end if;
+    end if;
+
+    if pgq._trg_event('jsontriga', TG_WHEN, TG_LEVEL, TG_OP, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                      TG_ARGV, NEW, OLD) then
+        return null;  -- SKIP
+    elsif TG_WHEN <> 'BEFORE' or TG_LEVEL <> 'ROW' then
+        return null;
+    elsif TG_OP = 'DELETE' then
+        return OLD;
+    end if;
+    return NEW;
+end;
+$$;

@@ -1,0 +1,24 @@
+-- pgq.sqltriga(): change-capture trigger sending one event per row change (and one per TRUNCATE)
+-- to the queue named by the first trigger argument, as SQL fragments: ev_type 'I' / 'U' / 'D' / 'R' (truncate), ev_data
+-- "(cols) values (...)", "col='v' where pk='x'" or "pk='x'", ev_extra1 'schema.table'.
+-- Use: create trigger ... after insert or update or delete on tbl for each row
+--          execute procedure pgq.sqltriga('queue' [, 'SKIP' | 'backup' | 'deny' | 'ignore=c1,c2' |
+--          'pkey=c1,c2' | 'when=EXPR' | 'ev_type=EXPR' | 'ev_data=EXPR' | 'ev_extra1=EXPR' ...]);
+--      create trigger ... after truncate on tbl for each statement execute procedure pgq.sqltriga('queue');
+-- The work is done by pgq._trg_event(); see there for the rules.
+create or replace function pgq.sqltriga()
+returns trigger
+language plpgsql
+as $$
+begin
+    if pgq._trg_event('sqltriga', TG_WHEN, TG_LEVEL, TG_OP, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                      TG_ARGV, NEW, OLD) then
+        return null;  -- SKIP
+    elsif TG_WHEN <> 'BEFORE' or TG_LEVEL <> 'ROW' then
+        return null;
+    elsif TG_OP = 'DELETE' then
+        return OLD;
+    end if;
+    return NEW;
+end;
+$$;

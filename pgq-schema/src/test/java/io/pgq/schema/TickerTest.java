@@ -1,0 +1,209 @@
+package io.pgq.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The three ticker forms and force_tick (reference §2.7, §3.5). */
+class TickerTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+
+    Sql sql;
+
+    @BeforeEach
+    void open(TestDatabase db) throws SQLException {
+        sql = Sql.connect(db);
+        // ticker() works on all queues of the database: start each test without queues
+        sql.execute("select pgq.drop_queue(queue_name, true) from pgq.queue");
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        sql.close();
+    }
+
+    @Test
+    void eagerQueueTicksOnEveryCallWithIncreasingIds() throws SQLException {
+        sql.createEagerQueue("t_eager");
+        long first = sql.tick("t_eager");
+        assertThat(sql.tick("t_eager")).isEqualTo(first + 1);
+        sql.insert("t_eager", "e");
+        assertThat(sql.tick("t_eager")).isEqualTo(first + 2);
+        Map<String, String> tick = sql.record("select tick_event_seq, tick_snapshot::text,"
+                + " tick_time = (select max(tick_time) from pgq.tick where tick_queue = t.tick_queue) as newest"
+                + " from pgq.tick t where tick_queue = ? and tick_id = ?", sql.queueId("t_eager"), first + 2);
+        assertThat(tick).containsEntry("tick_event_seq", sql.scalar("select pgq.seq_getval(queue_event_seq)::text"
+                + " from pgq.queue where queue_name = 't_eager'")).containsEntry("newest", "t");
+    }
+
+    @Test
+    void busyQueueTicksOnceMaxCountEventsAccumulatedOrTheLastTickIsMaxLagOld() throws SQLException {
+        sql.execute("select pgq.create_queue('t_busy')");
+        sql.execute("select pgq.set_queue_config('t_busy', 'ticker_max_count', '5')");
+        long qid = sql.queueId("t_busy");
+        sql.insert("t_busy", "warm-up");
+        sql.execute("select pgq.force_tick('t_busy')");
+        long last = sql.tick("t_busy");
+
+        sql.insert("t_busy", "1", "2", "3", "4");
+        assertThat(sql.scalar("select pgq.ticker('t_busy')")).as("4 < 5 events, lag < 3 s").isNull();
+        sql.insert("t_busy", "5");
+        assertThat(sql.scalar("select pgq.ticker('t_busy')")).as("5 events").isEqualTo(String.valueOf(last + 1));
+
+        sql.insert("t_busy", "6");
+        assertThat(sql.scalar("select pgq.ticker('t_busy')")).isNull();
+        setTickAge(qid, last + 1, "2 seconds");
+        assertThat(sql.scalar("select pgq.ticker('t_busy')")).as("lag 2 s < max_lag 3 s").isNull();
+        setTickAge(qid, last + 1, "3 seconds");
+        assertThat(sql.scalar("select pgq.ticker('t_busy')")).as("lag >= max_lag").isEqualTo(String.valueOf(last + 2));
+    }
+
+    @Test
+    void idleQueueTickBackOffGeometricallyUpToTheIdlePeriod() throws SQLException {
+        sql.execute("select pgq.create_queue('t_idle')");
+        long qid = sql.queueId("t_idle");
+        assertThat(sql.scalar("select pgq.ticker('t_idle')")).as("only one tick: ticks").isEqualTo("2");
+
+        setTickAge(qid, 1, "10 seconds");
+        setTickAge(qid, 2, "1 second");
+        assertThat(sql.scalar("select pgq.ticker('t_idle')")).as("lag < max_lag/2").isNull();
+
+        setTickAge(qid, 1, "6 seconds");
+        setTickAge(qid, 2, "2 seconds");
+        assertThat(sql.scalar("select pgq.ticker('t_idle')")).as("lag 2 s < 2 x (4 s gap)").isNull();
+
+        setTickAge(qid, 1, "7 seconds");
+        setTickAge(qid, 2, "5 seconds");
+        assertThat(sql.scalar("select pgq.ticker('t_idle')")).as("lag 5 s >= 2 x (2 s gap)").isEqualTo("3");
+
+        setTickAge(qid, 2, "161 seconds");
+        setTickAge(qid, 3, "61 seconds");
+        assertThat(sql.scalar("select pgq.ticker('t_idle')")).as("lag 61 s < 2 x (100 s gap) but >= idle period 60 s")
+                .isEqualTo("4");
+        setTickAge(qid, 3, "159 seconds");
+        setTickAge(qid, 4, "59 seconds");
+        assertThat(sql.scalar("select pgq.ticker('t_idle')")).as("lag 59 s < 2 x (100 s gap) and < idle period").isNull();
+    }
+
+    @Test
+    void tickerForOneQueueRefusesPausedExternalAndUnknownQueues() throws SQLException {
+        sql.createEagerQueue("t_paused");
+        sql.execute("select pgq.set_queue_config('t_paused', 'ticker_paused', 'true')");
+        sql.createEagerQueue("t_external");
+        sql.execute("select pgq.set_queue_config('t_external', 'external_ticker', 'true')");
+
+        sql.assertSqlError("select pgq.ticker('t_paused')", "Ticker has been paused for this queue");
+        sql.assertSqlError("select pgq.ticker('t_external')", "This queue has external tick source.");
+        sql.assertSqlError("select pgq.ticker('t_nosuch')", "no such queue");
+    }
+
+    @Test
+    void tickerForAllQueuesSkipsPausedAndExternalQueuesAndCountsTicks() throws SQLException {
+        sql.createEagerQueue("t_all_a");
+        sql.createEagerQueue("t_all_b");
+        sql.execute("select pgq.create_queue('t_all_quiet')");
+        sql.execute("select pgq.set_queue_config('t_all_quiet', 'ticker_max_lag', '1 hour')");
+        sql.execute("select pgq.set_queue_config('t_all_quiet', 'ticker_idle_period', '1 hour')");
+        sql.execute("select pgq.ticker('t_all_quiet')"); // second tick: now the back-off applies
+        sql.createEagerQueue("t_all_paused");
+        sql.execute("select pgq.set_queue_config('t_all_paused', 'ticker_paused', 'true')");
+        sql.createEagerQueue("t_all_external");
+        sql.execute("select pgq.set_queue_config('t_all_external', 'external_ticker', 'true')");
+
+        assertThat(sql.scalar("select pgq.ticker()")).isEqualTo("2");
+        assertThat(sql.rows("select queue_name, last_tick_id::text from pgq.get_queue_info()")).containsExactly(
+                java.util.List.of("t_all_a", "2"), java.util.List.of("t_all_b", "2"),
+                java.util.List.of("t_all_external", "1"), java.util.List.of("t_all_paused", "1"),
+                java.util.List.of("t_all_quiet", "2"));
+    }
+
+    @Test
+    void externalTickerInsertsTheGivenTickAndMovesSequencesForward() throws SQLException {
+        sql.createEagerQueue("t_ext");
+        sql.execute("select pgq.set_queue_config('t_ext', 'external_ticker', 'true')");
+        long qid = sql.queueId("t_ext");
+        String time = sql.scalar("select (date_trunc('second', now()) + interval '1 day')::text");
+
+        assertThat(sql.scalar("select pgq.ticker('t_ext', 10, ?::timestamptz, 500)", time)).isEqualTo("10");
+        assertThat(sql.record("select tick_time = ?::timestamptz as time_ok, tick_event_seq,"
+                + " tick_snapshot::text <> '' as has_snapshot from pgq.tick where tick_queue = ? and tick_id = 10", time, qid))
+                .containsEntry("time_ok", "t").containsEntry("tick_event_seq", "500").containsEntry("has_snapshot", "t");
+        assertThat(sql.scalar("select pgq.seq_getval(queue_tick_seq) from pgq.queue where queue_name = 't_ext'")).isEqualTo("10");
+        assertThat(sql.scalar("select pgq.seq_getval(queue_event_seq) from pgq.queue where queue_name = 't_ext'")).isEqualTo("500");
+        assertThat(sql.scalar("select pgq.ticker('t_ext', 11, now() + interval '2 days', 600)")).isEqualTo("11");
+        assertThat(sql.scalar("select last_tick_id from pgq.get_queue_info('t_ext')")).isEqualTo("11");
+    }
+
+    /** Our addition (§9.2 item 10): an external tick must not go back. */
+    @Test
+    void externalTickerRefusesTicksThatAreNotNewer() throws SQLException {
+        sql.createEagerQueue("t_mono");
+        sql.execute("select pgq.set_queue_config('t_mono', 'external_ticker', 'true')");
+        long qid = sql.queueId("t_mono");
+        sql.execute("select pgq.ticker('t_mono', 10, now() + interval '1 day', 500)");
+
+        sql.error("select pgq.ticker('t_mono', 5, now() + interval '2 days', 600)");
+        sql.error("select pgq.ticker('t_mono', 10, now() + interval '2 days', 600)");
+        assertThat(sql.column("select tick_id from pgq.tick where tick_queue = ? order by tick_id", qid)).containsExactly("1", "10");
+    }
+
+    @Test
+    void externalTickerRefusesInternalAndPausedQueues() throws SQLException {
+        sql.createEagerQueue("t_int");
+        sql.assertSqlError("select pgq.ticker('t_int', 5, now(), 10)", "queue not found or ticker disabled: t_int");
+        sql.createEagerQueue("t_ext_paused");
+        sql.execute("select pgq.set_queue_config('t_ext_paused', 'external_ticker', 'true')");
+        sql.execute("select pgq.set_queue_config('t_ext_paused', 'ticker_paused', 'true')");
+        sql.assertSqlError("select pgq.ticker('t_ext_paused', 5, now(), 10)", "queue not found or ticker disabled: t_ext_paused");
+        sql.assertSqlError("select pgq.ticker('t_nosuch', 5, now(), 10)", "queue not found or ticker disabled: t_nosuch");
+    }
+
+    @Test
+    void forceTickMakesTheNextTickerRunTick() throws SQLException {
+        sql.execute("select pgq.create_queue('t_force')");
+        sql.execute("select pgq.ticker('t_force')");
+        sql.insert("t_force", "warm-up"); // the sequence's first nextval does not move last_value
+        assertThat(sql.scalar("select pgq.ticker('t_force')")).as("young newest tick").isNull();
+        long seqBefore = sql.scalarLong("select pgq.seq_getval(queue_event_seq) from pgq.queue where queue_name = 't_force'");
+
+        assertThat(sql.scalar("select pgq.force_tick('t_force')")).as("current last tick").isEqualTo("2");
+        assertThat(sql.scalarLong("select pgq.seq_getval(queue_event_seq) from pgq.queue where queue_name = 't_force'"))
+                .as("nextval + 2 * max_count + 1000").isEqualTo(seqBefore + 1 + 2 * 500 + 1000);
+        assertThat(sql.scalar("select pgq.ticker('t_force')")).isEqualTo("3");
+    }
+
+    @Test
+    void forceTickDoesNothingForPausedOrExternalQueues() throws SQLException {
+        for (String param : new String[] {"ticker_paused", "external_ticker"}) {
+            String queue = "t_force_" + param;
+            sql.execute("select pgq.create_queue(?)", queue);
+            sql.execute("select pgq.set_queue_config(?, ?, 'true')", queue, param);
+            String seqSql = "select pgq.seq_getval(queue_event_seq) from pgq.queue where queue_name = ?";
+            String before = sql.scalar(seqSql, queue);
+            sql.execute("select pgq.force_tick(?)", queue);
+            assertThat(sql.scalar(seqSql, queue)).as(param).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void tickerRefusesAnImpossibleNewestTick() throws SQLException {
+        sql.createEagerQueue("t_broken");
+        long qid = sql.queueId("t_broken");
+        sql.execute("update pgq.tick set tick_snapshot = ((txid_current() + 1000) || ':' || (txid_current() + 1000) || ':')::txid_snapshot"
+                + " where tick_queue = ?", qid);
+        assertThat(sql.error("select pgq.ticker('t_broken')")).startsWith("Invalid PgQ state: old xmin=");
+    }
+
+    private void setTickAge(long queueId, long tickId, String age) throws SQLException {
+        sql.execute("update pgq.tick set tick_time = now() - ?::interval where tick_queue = ? and tick_id = ?", age, queueId, tickId);
+    }
+}
