@@ -13,13 +13,14 @@ begin
     select sub_queue, sub_id into v_sub
       from pgq.subscription
      where sub_batch = x_batch_id;
-    if found then
-        -- read only the wanted event, with exactly the batch's visibility rules
-        execute 'select * from (' || pgq.batch_event_sql(x_batch_id) || ') b where b.ev_id = $1 limit 1'
-           into v_ev
-          using x_event_id;
+    if not found then
+        raise exception 'event not found';
     end if;
-    if v_ev.ev_id is null then
+    -- read only the wanted event, with exactly the batch's visibility rules
+    execute 'select * from (' || pgq.batch_event_sql(x_batch_id) || ') b where b.ev_id = $1 limit 1'
+       into v_ev
+      using x_event_id;
+    if v_ev.ev_id is null then  -- (EXECUTE does not set FOUND)
         raise exception 'event not found';
     end if;
 

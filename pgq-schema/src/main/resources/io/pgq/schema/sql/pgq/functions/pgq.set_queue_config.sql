@@ -1,7 +1,8 @@
 -- pgq.set_queue_config(queue, param, value): changes one queue setting.
 -- param is given without the "queue_" prefix.  Reference names: ticker_max_count,
 -- ticker_max_lag, ticker_idle_period, ticker_paused, rotation_period, external_ticker;
--- pgq-java also allows per_tx_limit (NULL or '' = unlimited) and disable_insert.
+-- As in the reference, disable_insert, per_tx_limit and ntables are not settable here
+-- (UPDATE pgq.queue directly; the insert functions follow such changes by a trigger).
 -- Values are validated (errcode 22023, message names parameter, value and what is allowed).
 -- Returns 1.
 CREATE OR REPLACE FUNCTION pgq.set_queue_config(x_queue_name text, x_param_name text, x_param_value text)
@@ -12,7 +13,7 @@ AS $$
 declare
     v_queue_id  int4;
     v_allowed   constant text := 'ticker_max_count, ticker_max_lag, ticker_idle_period, ticker_paused, '
-                                 'rotation_period, external_ticker, per_tx_limit, disable_insert';
+                                 'rotation_period, external_ticker';
 begin
     if x_queue_name is null or x_param_name is null then
         raise exception 'Invalid NULL value';
@@ -44,14 +45,6 @@ begin
          where queue_id = v_queue_id;
     when 'external_ticker' then
         update pgq.queue set queue_external_ticker = pgq._config_bool(x_param_name, x_param_value)
-         where queue_id = v_queue_id;
-    when 'disable_insert' then
-        update pgq.queue set queue_disable_insert = pgq._config_bool(x_param_name, x_param_value)
-         where queue_id = v_queue_id;
-    when 'per_tx_limit' then
-        update pgq.queue
-           set queue_per_tx_limit = case when coalesce(x_param_value, '') = '' then null
-                                         else pgq._config_int(x_param_name, x_param_value, 0) end
          where queue_id = v_queue_id;
     else
         raise exception 'cannot change parameter "%s"', x_param_name

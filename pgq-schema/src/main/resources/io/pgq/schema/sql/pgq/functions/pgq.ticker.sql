@@ -1,5 +1,9 @@
 -- pgq.ticker(queue): internal ticker for one queue.  Inserts a tick (the current snapshot)
 -- when enough happened since the newest tick (reference §3.5) and returns its id, or NULL.
+-- pgq-java: a queue with new events waits at most the session setting pgq.ticker_max_lag
+-- (when set; the pgq-java ticker daemon sets it) even if its own ticker_max_lag is longer
+-- (idle queues then start their geometric back-off from that cap as well), and every tick
+-- is announced with NOTIFY pgq_tick, '<queue name>'.
 CREATE OR REPLACE FUNCTION pgq.ticker(i_queue_name text)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
@@ -56,7 +60,8 @@ begin
 
         v_lag := now() - v_last.tick_time;
         if v_new > 0 then
-            if v_new < q.queue_ticker_max_count and v_lag < q.queue_ticker_max_lag then
+            if v_new < q.queue_ticker_max_count
+               and v_lag < least(q.queue_ticker_max_lag, pgq._ticker_max_lag_cap()) then
                 return null;
             end if;
         else
@@ -68,7 +73,7 @@ begin
              order by t.tick_queue desc, t.tick_id desc
              limit 1;
             if found then
-                if v_lag < q.queue_ticker_max_lag / 2 then
+                if v_lag < least(q.queue_ticker_max_lag, pgq._ticker_max_lag_cap()) / 2 then
                     return null;
                 end if;
                 if v_lag < 2 * v_gap and v_lag < q.queue_ticker_idle_period then
@@ -81,7 +86,25 @@ begin
     v_tick_id := nextval(q.queue_tick_seq::regclass);
     insert into pgq.tick (tick_queue, tick_id, tick_event_seq)
     values (q.queue_id, v_tick_id, v_event_seq);
+    perform pg_notify('pgq_tick', i_queue_name);
     return v_tick_id;
+end;
+$$;
+
+-- The session's cap on ticker_max_lag (setting pgq.ticker_max_lag), or NULL when unset.
+CREATE OR REPLACE FUNCTION pgq._ticker_max_lag_cap()
+RETURNS interval
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+declare
+    v_setting text := nullif(current_setting('pgq.ticker_max_lag', true), '');
+begin
+    return v_setting::interval;
+exception when data_exception then
+    raise exception 'invalid value for setting "pgq.ticker_max_lag": %', quote_literal(v_setting)
+        using errcode = 'invalid_parameter_value',
+              hint = 'Use an interval such as ''20 milliseconds'', or RESET pgq.ticker_max_lag.';
 end;
 $$;
 
@@ -95,13 +118,44 @@ AS $$
 declare
     r       record;
     v_count bigint := 0;
+    v_cap   interval := pgq._ticker_max_lag_cap();
 begin
+    -- One statement finds the queues that may need a tick (a superset of what
+    -- pgq.ticker(name) decides: two index probes of pgq.tick and one sequence read per
+    -- queue); only those get the full per-queue check.  Keeps a pass over many idle queues
+    -- cheap enough to run every few milliseconds.
     for r in
-        select queue_name
-          from pgq.queue
-         where not queue_external_ticker
-           and not queue_ticker_paused
-         order by queue_name
+        select q.queue_name
+          from pgq.queue q
+          left join lateral (
+                select t.tick_id, t.tick_time, t.tick_event_seq
+                  from pgq.tick t
+                 where t.tick_queue = q.queue_id
+                 order by t.tick_queue desc, t.tick_id desc
+                 limit 1) last on true
+          left join lateral (
+                select t.tick_time
+                  from pgq.tick t
+                 where t.tick_queue = q.queue_id
+                   and t.tick_id < last.tick_id
+                 order by t.tick_queue desc, t.tick_id desc
+                 limit 1) prev on true
+         cross join lateral (
+                select coalesce(pg_sequence_last_value(q.queue_event_seq::regclass), 1) - last.tick_event_seq as new_events,
+                       now() - last.tick_time as lag) s
+         where not q.queue_external_ticker
+           and not q.queue_ticker_paused
+           and (last.tick_id is null
+                or s.new_events < 0
+                or (s.new_events > 0
+                    and (s.new_events >= q.queue_ticker_max_count
+                         or s.lag >= least(q.queue_ticker_max_lag, v_cap)))
+                or (s.new_events = 0
+                    and s.lag >= least(q.queue_ticker_max_lag, v_cap) / 2
+                    and (prev.tick_time is null
+                         or s.lag >= 2 * (last.tick_time - prev.tick_time)
+                         or s.lag >= q.queue_ticker_idle_period)))
+         order by q.queue_name
     loop
         if pgq.ticker(r.queue_name) is not null then
             v_count := v_count + 1;
