@@ -18,11 +18,26 @@ final class ContainerServer implements TestServer {
     }
 
     static boolean dockerReachable() {
+        if (!dockerConfigured()) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
+    }
+
+    /**
+     * A cheap look for any sign of Docker before asking Testcontainers, whose failed search logs
+     * an alarming ERROR on machines that simply have no Docker.
+     */
+    private static boolean dockerConfigured() {
+        String home = System.getProperty("user.home");
+        return System.getenv("DOCKER_HOST") != null
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of(home, ".docker", "run", "docker.sock"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of(home, ".testcontainers.properties"));
     }
 
     static ContainerServer start() {
