@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * consumer back to the batch's start tick ({@code pgq.register_consumer_at}), then takes the
  * batch, reads every event and finishes it:
  * {@code consumeTyped10k} through {@link PgqConsumer#runOnce()} (cursor + FETCH in chunks of
- * 1,000, decode, dispatch, metrics, finish, commit); {@code baselineRawJdbc10k} with
+ * 2,000, decode, dispatch, metrics, finish, commit); {@code baselineRawJdbc10k} with
  * {@code pgq.next_batch}, {@code SELECT * FROM pgq.get_batch_events(...)} reading every column,
  * and {@code pgq.finish_batch}.
  */

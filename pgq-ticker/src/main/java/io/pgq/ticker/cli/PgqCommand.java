@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = "pgq-java: PostgreSQL event queue. Install the schema, run the ticker, administer queues "
                 + "and consumers, inspect, send and follow events.",
         subcommands = {InstallCommand.class, UpgradeCommand.class, TickerCommand.class, StatusCommand.class,
-                QueueCommand.class, ConsumerCommand.class, InsertCommand.class, TailCommand.class,
+                QueueCommand.class, ConsumerCommand.class, InsertCommand.class, TailCommand.class, DlqCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PgqCommand {
 

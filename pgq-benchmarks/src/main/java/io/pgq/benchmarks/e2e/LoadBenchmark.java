@@ -1,0 +1,365 @@
+package io.pgq.benchmarks.e2e;
+
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.consumer.ConsumerConfig;
+import io.pgq.consumer.Outcome;
+import io.pgq.consumer.PgqConsumer;
+import io.pgq.core.OutgoingEvent;
+import io.pgq.core.Pgq;
+import io.pgq.core.PgqConfig;
+import io.pgq.schema.PgqSchema;
+import io.pgq.testing.TestDatabase;
+import io.pgq.testing.internal.DatabaseFactory;
+import io.pgq.ticker.Ticker;
+import io.pgq.ticker.TickerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * End-to-end load: producers send at an offered rate (or as fast as they can), a ticker ticks, a
+ * consumer group handles the events; reports throughput and the latency from each event's
+ * commit to the start of its handler (HdrHistogram), and writes CSV and PNG under an output
+ * directory. {@code --impl reference} runs the same scenario against the reference PgQ
+ * extension with {@code pgqd} as ticker and a minimal JDBC consumer.
+ *
+ * <pre>
+ * java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.e2e.LoadBenchmark \
+ *      --impl pgq-java --rate 1000 --producers 1 --consumers 1 --batch 1 --payload 100 --duration 30 --out docs/benchmarks
+ * </pre>
+ */
+public final class LoadBenchmark {
+
+    static final String QUEUE = "load";
+
+    final String impl;
+    final int rate;
+    final int producers;
+    final int consumers;
+    final int batch;
+    final int payloadSize;
+    final int seconds;
+    final Path out;
+
+    final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
+    final ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+    final AtomicLongArray consumedPerSecond;
+    final AtomicBoolean producing = new AtomicBoolean(true);
+    volatile long startNanos;
+    final long wallOffsetNanos = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
+
+    LoadBenchmark(Map<String, String> a) {
+        impl = a.getOrDefault("impl", "pgq-java");
+        rate = Integer.parseInt(a.getOrDefault("rate", "1000"));
+        producers = Integer.parseInt(a.getOrDefault("producers", "1"));
+        consumers = Integer.parseInt(a.getOrDefault("consumers", "1"));
+        batch = Integer.parseInt(a.getOrDefault("batch", "1"));
+        payloadSize = Integer.parseInt(a.getOrDefault("payload", "100"));
+        seconds = Integer.parseInt(a.getOrDefault("duration", "30"));
+        out = Path.of(a.getOrDefault("out", "docs/benchmarks"));
+        consumedPerSecond = new AtomicLongArray(seconds + 120);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        new LoadBenchmark(a).run();
+    }
+
+    String label() {
+        return impl + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
+    }
+
+    void run() throws Exception {
+        TestDatabase db = DatabaseFactory.instance().create("load_" + impl.replace('-', '_'));
+        try {
+            if (impl.equals("reference")) {
+                new ReferenceRun(this, db).run();
+            } else {
+                runPgqJava(db);
+            }
+            report();
+        } finally {
+            DatabaseFactory.instance().drop(db);
+        }
+    }
+
+    void runPgqJava(TestDatabase db) throws Exception {
+        PgqSchema.install(db.dataSource());
+        MetricRegistry metrics = new MetricRegistry();
+        try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(db.jdbcUrl()).username(db.user()).password(db.password())
+                .maximumPoolSize(producers + consumers + 4).metricRegistry(metrics).installSchema(false).build());
+             Ticker ticker = Ticker.create("load", db.dataSource(), TickerConfig.defaults(), metrics)) {
+            pgq.admin().createQueue(QUEUE);
+            PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder(QUEUE, "load")
+                            .groupMembers(consumers).build())
+                    .otherwise(event -> {
+                        recordConsumed(event.id());
+                        return Outcome.done();
+                    })
+                    .build();
+            ticker.start();
+            consumer.start();
+            produceWith(i -> new PgqJavaProducer(pgq));
+            drain(() -> commitNanos.isEmpty());
+            consumer.close();
+        }
+    }
+
+    /** A producer connection: sends {@code batch} events per transaction, returns their ids. */
+    interface Producer extends AutoCloseable {
+        long[] send(List<String> payloads) throws Exception;
+    }
+
+    static final class PgqJavaProducer implements Producer {
+        private final Pgq pgq;
+
+        PgqJavaProducer(Pgq pgq) {
+            this.pgq = pgq;
+        }
+
+        @Override
+        public long[] send(List<String> payloads) {
+            if (payloads.size() == 1) {
+                return new long[] {pgq.producer().send(QUEUE, "load", payloads.get(0))};
+            }
+            return pgq.producer().sendAll(QUEUE, payloads.stream().map(p -> OutgoingEvent.of("load", p)).toList());
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    void produceWith(java.util.function.IntFunction<Producer> factory) throws Exception {
+        String payload = "x".repeat(Math.max(0, payloadSize));
+        List<Thread> threads = new ArrayList<>();
+        startNanos = System.nanoTime();
+        for (int p = 0; p < producers; p++) {
+            Producer producer = factory.apply(p);
+            Thread t = new Thread(() -> produceLoop(producer, payload), "load-producer-" + p);
+            threads.add(t);
+            t.start();
+        }
+        Thread.sleep(seconds * 1_000L);
+        producing.set(false);
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    void produceLoop(Producer producer, String payload) {
+        long txPerSecond = rate == 0 ? 0 : Math.max(1, rate / producers / batch);
+        long interval = txPerSecond == 0 ? 0 : 1_000_000_000L / txPerSecond;
+        long next = System.nanoTime();
+        List<String> payloads = java.util.Collections.nCopies(batch, payload);
+        try (producer) {
+            while (producing.get()) {
+                long[] ids = producer.send(payloads);
+                long now = System.nanoTime();
+                for (long id : ids) {
+                    commitNanos.put(id, now);
+                }
+                if (interval > 0) {
+                    next += interval;
+                    long sleep = next - System.nanoTime();
+                    if (sleep > 0) {
+                        TimeUnit.NANOSECONDS.sleep(sleep);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            System.err.println("producer failed: " + e);
+        }
+    }
+
+    void recordConsumed(long eventId) {
+        long handlerStart = System.nanoTime();
+        Long committed = commitNanos.remove(eventId);
+        for (int spins = 0; committed == null && spins < 1_000; spins++) {
+            Thread.onSpinWait();
+            committed = commitNanos.remove(eventId);
+        }
+        if (committed != null) {
+            latency.recordValue(Math.max(0, (handlerStart - committed) / 1_000));
+        }
+        int second = (int) ((handlerStart - startNanos) / 1_000_000_000L);
+        if (second >= 0 && second < consumedPerSecond.length()) {
+            consumedPerSecond.incrementAndGet(second);
+        }
+    }
+
+    void drain(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    void report() throws IOException {
+        Files.createDirectories(out);
+        Histogram h = latency.copy();
+        long total = h.getTotalCount();
+        double throughput = total / (double) seconds;
+        String summary = String.format(Locale.ROOT, "%s: %d events in %d s = %.0f events/s; commit->handler latency "
+                        + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; not delivered: %d",
+                label(), total, seconds, throughput, h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, commitNanos.size());
+        System.out.println(summary);
+        Files.writeString(out.resolve(label() + "-summary.txt"), summary + "\n");
+        writeLatency(h);
+        writeThroughput();
+    }
+
+    static final double[] PERCENTILES = {0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100};
+
+    void writeLatency(Histogram h) throws IOException {
+        StringBuilder csv = new StringBuilder("percentile,latency_ms\n");
+        double[] x = new double[PERCENTILES.length - 1];
+        double[] y = new double[PERCENTILES.length - 1];
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            double ms = h.getValueAtPercentile(PERCENTILES[i]) / 1000.0;
+            csv.append(PERCENTILES[i]).append(',').append(String.format(Locale.ROOT, "%.3f", ms)).append('\n');
+            if (i < PERCENTILES.length - 1) {
+                x[i] = 100.0 / (100.0 - PERCENTILES[i]);
+                y[i] = ms;
+            }
+        }
+        Files.writeString(out.resolve(label() + "-latency.csv"), csv);
+        new Plot("Commit-to-handler latency, " + label(), "percentile as 1/(1-p): 1=p0, 2=p50, 10=p90, 100=p99, 1000=p99.9",
+                "latency (ms)", true, false).add(new Plot.Series(impl, x, y)).write(out.resolve(label() + "-latency.png"));
+    }
+
+    void writeThroughput() throws IOException {
+        StringBuilder csv = new StringBuilder("second,events\n");
+        int n = seconds + 5;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int s = 0; s < n; s++) {
+            csv.append(s).append(',').append(consumedPerSecond.get(s)).append('\n');
+            x[s] = s;
+            y[s] = consumedPerSecond.get(s);
+        }
+        Files.writeString(out.resolve(label() + "-throughput.csv"), csv);
+        new Plot("Events handled per second, " + label(), "second", "events/s", false, false)
+                .add(new Plot.Series(impl, x, y)).write(out.resolve(label() + "-throughput.png"));
+    }
+
+    /** The reference: CREATE EXTENSION pgq, pgqd as ticker, a minimal JDBC consumer. */
+    static final class ReferenceRun {
+        private final LoadBenchmark b;
+        private final TestDatabase db;
+
+        ReferenceRun(LoadBenchmark b, TestDatabase db) {
+            this.b = b;
+            this.db = db;
+        }
+
+        void run() throws Exception {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE EXTENSION pgq");
+                st.execute("SELECT pgq.create_queue('" + QUEUE + "')");
+                st.execute("SELECT pgq.register_consumer('" + QUEUE + "', 'load')");
+            }
+            Process pgqd = startPgqd();
+            Thread consumer = new Thread(this::consume, "load-reference-consumer");
+            try {
+                consumer.start();
+                b.produceWith(i -> jdbcProducer());
+                b.drain(() -> b.commitNanos.isEmpty());
+            } finally {
+                b.producing.set(false);
+                consumer.interrupt();
+                consumer.join(5_000);
+                pgqd.destroy();
+                pgqd.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+
+        private Process startPgqd() throws IOException {
+            java.net.URI uri = java.net.URI.create(db.jdbcUrl().substring(5));
+            Path ini = Files.createTempFile("pgqd", ".ini");
+            Files.writeString(ini, "[pgqd]\nbase_connstr = host=" + uri.getHost() + " port=" + uri.getPort()
+                    + " user=" + (db.user() == null ? "postgres" : db.user()) + "\ndatabase_list = " + db.name() + "\n");
+            return new ProcessBuilder("pgqd", ini.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        }
+
+        private Producer jdbcProducer() {
+            try {
+                Connection c = db.connect();
+                PreparedStatement one = c.prepareStatement("SELECT pgq.insert_event('" + QUEUE + "', 'load', ?)");
+                return new Producer() {
+                    @Override
+                    public long[] send(List<String> payloads) throws Exception {
+                        c.setAutoCommit(payloads.size() == 1);
+                        long[] ids = new long[payloads.size()];
+                        for (int i = 0; i < ids.length; i++) {
+                            one.setString(1, payloads.get(i));
+                            try (ResultSet rs = one.executeQuery()) {
+                                rs.next();
+                                ids[i] = rs.getLong(1);
+                            }
+                        }
+                        if (!c.getAutoCommit()) {
+                            c.commit();
+                        }
+                        return ids;
+                    }
+
+                    @Override
+                    public void close() throws Exception {
+                        c.close();
+                    }
+                };
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** next_batch / get_batch_events / finish_batch, polling every 100 ms when idle. */
+        private void consume() {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    long batch;
+                    try (ResultSet rs = st.executeQuery("SELECT pgq.next_batch('" + QUEUE + "', 'load')")) {
+                        rs.next();
+                        batch = rs.getLong(1);
+                        if (rs.wasNull()) {
+                            Thread.sleep(100);
+                            continue;
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT ev_id FROM pgq.get_batch_events(" + batch + ")")) {
+                        while (rs.next()) {
+                            b.recordConsumed(rs.getLong(1));
+                        }
+                    }
+                    st.execute("SELECT pgq.finish_batch(" + batch + ")");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.sql.SQLException e) {
+                System.err.println("reference consumer failed: " + e);
+            }
+        }
+    }
+}

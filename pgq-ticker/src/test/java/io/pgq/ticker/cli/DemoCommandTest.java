@@ -1,0 +1,34 @@
+package io.pgq.ticker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import io.pgq.ticker.Ticker;
+import io.pgq.ticker.TickerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code pgq demo --duration} runs to the end on a real database, then the dead letter can be re-sent. */
+@ExtendWith(PostgresExtension.class)
+class DemoCommandTest {
+
+    @Test
+    void demoRunsForItsDurationAndLeavesOneDeadLetter(TestDatabase db) {
+        CliTest.Run demo = CliTest.run(null, "demo", "--duration", "9s", "--rate", "100", "--db", CliTest.url(db));
+
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("consumer group billing with 3 members").contains("Summary: sent ")
+                .contains("dead letters 1;");
+        assertThat(demo.out().lines().filter(l -> l.contains(" handled ")).count()).isGreaterThanOrEqualTo(5);
+
+        try (Ticker ticker = Ticker.create("dlq", db.dataSource(), TickerConfig.defaults(), new MetricRegistry())) {
+            ticker.start();
+            CliTest.Run list = CliTest.run(null, "dlq", "list", "demo_orders.dlq", "--db", CliTest.url(db));
+            assertThat(list.out()).contains("demo_orders").contains("order.placed").contains("invalid amount");
+            CliTest.Run resend = CliTest.run(null, "dlq", "resend", "demo_orders.dlq", "--db", CliTest.url(db));
+            assertThat(resend.out()).contains("Re-sent 1 dead letters; 0 kept in demo_orders.dlq");
+        }
+    }
+}
