@@ -28,7 +28,7 @@ public final class Plot {
             new Color(0xff7f0e), new Color(0x9467bd)};
     private static final int W = 900;
     private static final int H = 520;
-    private static final int LEFT = 90;
+    private static final int LEFT = 110;
     private static final int RIGHT = 30;
     private static final int TOP = 50;
     private static final int BOTTOM = 70;
@@ -116,7 +116,7 @@ public final class Plot {
             g.setColor(new Color(0xe0e0e0));
             g.drawLine(LEFT, y, W - RIGHT, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(label(yv), 8, y + 4);
+            g.drawString(label(yv), 40, y + 4);
         }
         for (int i = 0; i <= 6; i++) {
             double xv = untx(xr[0] + (xr[1] - xr[0]) * i / 6, logX);
@@ -131,7 +131,7 @@ public final class Plot {
         g.drawString(xLabel, (W - LEFT) / 2, H - 25);
         Graphics2D r = (Graphics2D) g.create();
         r.rotate(-Math.PI / 2);
-        r.drawString(yLabel, -(H + TOP) / 2 - 40, 22);
+        r.drawString(yLabel, -(H + TOP) / 2 - 40, 18);
         r.dispose();
     }
 
