@@ -46,7 +46,7 @@ class StressTest {
     static final int RETRY_MODULUS = 37;
     /** Producers are paced to this many events per millisecond in total, so the run lasts long enough to rotate often. */
     static final double EVENTS_PER_MS = 30;
-    static final int MIN_ROTATIONS = 30;
+    static final int MIN_ROTATIONS = 10;
 
     final AtomicBoolean producing = new AtomicBoolean(true);
     final AtomicBoolean running = new AtomicBoolean(true);
@@ -95,7 +95,7 @@ class StressTest {
         threads.forEach(Thread::start);
 
         Awaitility.await("producers reach " + TARGET_EVENTS + " committed events and " + MIN_ROTATIONS + " rotations")
-                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100))
                 .until(() -> committedEvents.get() >= TARGET_EVENTS && rotations.get() >= MIN_ROTATIONS || !errors.isEmpty());
         producing.set(false);
         for (Thread t : threads.subList(0, PRODUCERS + 1)) {
