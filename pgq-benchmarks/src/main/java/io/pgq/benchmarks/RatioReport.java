@@ -13,7 +13,8 @@ import java.util.Map;
  * Prints each benchmark next to its baseline from the same JMH run, as a speed ratio
  * (1.0 = as fast as the baseline, higher is faster). A benchmark and its baseline are paired
  * within one class and parameter set by their names' suffix from the first digit on, e.g.
- * {@code insertEvent1PerTx} with {@code baselineInsert1PerTx}.
+ * {@code insertEvent1PerTx} with {@code baselineInsert1PerTx} (without digits: by the last word,
+ * {@code tickPassBusy} with {@code baselineTickRowsBusy}).
  *
  * <pre>java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.RatioReport results.csv</pre>
  * where {@code results.csv} comes from JMH's {@code -rf csv -rff results.csv}.
@@ -24,9 +25,15 @@ public final class RatioReport {
     }
 
     record Row(String clazz, String method, String mode, double score, double error, String unit, String params) {
+        /** From the first digit on ({@code 1PerTx}); without digits, the last camel-case word ({@code Busy}). */
         String suffix() {
             for (int i = 0; i < method.length(); i++) {
                 if (Character.isDigit(method.charAt(i))) {
+                    return method.substring(i);
+                }
+            }
+            for (int i = method.length() - 1; i > 0; i--) {
+                if (Character.isUpperCase(method.charAt(i))) {
                     return method.substring(i);
                 }
             }
