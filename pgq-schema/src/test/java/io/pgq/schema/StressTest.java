@@ -45,7 +45,7 @@ class StressTest {
     static final int PRODUCERS = 3;
     static final int RETRY_MODULUS = 37;
     /** Producers are paced to this many events per millisecond in total, so the run lasts long enough to rotate often. */
-    static final double EVENTS_PER_MS = 30;
+    static final double EVENTS_PER_MS = 15;
     static final int MIN_ROTATIONS = 10;
 
     final AtomicBoolean producing = new AtomicBoolean(true);

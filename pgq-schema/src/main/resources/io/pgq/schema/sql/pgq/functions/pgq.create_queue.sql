@@ -1,6 +1,6 @@
 -- pgq.create_queue(queue): creates the queue row, its two sequences, the parent event
 -- table and queue_ntables data tables, grants, the first tick and the generated insert
--- functions.  Returns 1 when created, 0 when the queue already exists.
+-- functions of the queue's bucket.  Returns 1 when created, 0 when the queue already exists.
 CREATE OR REPLACE FUNCTION pgq.create_queue(i_queue_name text)
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
@@ -17,7 +17,7 @@ begin
         raise exception 'Invalid NULL value';
     end if;
 
-    -- serializes queue creation and removal (they regenerate the shared insert dispatcher)
+    -- serializes queue creation and removal (they regenerate the generated insert functions)
     lock table pgq.queue in share row exclusive mode;
     if exists (select 1 from pgq.queue where queue_name = i_queue_name) then
         return 0;
@@ -43,7 +43,7 @@ begin
     perform pgq.grant_perms(i_queue_name);
     perform pgq.ticker(i_queue_name);
     perform pgq.tune_storage(i_queue_name);
-    perform pgq._generate_insert_static();
+    perform pgq._generate_insert_bucket(v_queue_id);
     return 1;
 end;
 $$;

@@ -9,7 +9,7 @@ declare
     q       record;
     c       record;
 begin
-    -- serializes queue creation and removal (they regenerate the shared insert dispatcher)
+    -- serializes queue creation and removal (they regenerate the generated insert functions)
     lock table pgq.queue in share row exclusive mode;
     select queue_id, queue_data_pfx, queue_event_seq, queue_tick_seq into q
       from pgq.queue
@@ -44,7 +44,7 @@ begin
     execute 'drop sequence ' || pgq.quote_fqname(q.queue_event_seq);
     delete from pgq.queue where queue_id = q.queue_id;
 
-    perform pgq._generate_insert_static();
+    perform pgq._generate_insert_bucket(q.queue_id);
     return 1;
 end;
 $$;

@@ -2,7 +2,8 @@
 --   * sub_last_tick nullable (cooperative subconsumers);
 --   * roles pgq_reader, pgq_writer, pgq_admin (member of both) created if missing;
 --   * queue.queue_extra_maint added if missing;
---   * (pgq-java) the generated insert function pgq._insert_event_static regenerated.
+--   * (pgq-java) the generated insert functions checked and regenerated where they differ
+--     (pgq._generate_insert_static).
 -- Always returns 0.
 CREATE OR REPLACE FUNCTION pgq.upgrade_schema()
 RETURNS int4

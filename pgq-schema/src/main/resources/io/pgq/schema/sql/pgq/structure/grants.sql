@@ -118,13 +118,16 @@ REVOKE ALL ON FUNCTION
     pgq.set_queue_config(text, text, text),
     pgq.insert_event_raw(text, bigint, timestamptz, integer, integer, text, text, text, text, text, text),
     pgq.event_retry_raw(text, text, timestamptz, bigint, timestamptz, integer, text, text, text, text, text, text),
-    -- internal (pgq-java): reached through insert_event_raw / upgrade_schema
+    -- internal (pgq-java): reached through insert_event_raw / upgrade_schema / the trigger
+    -- queue_insert_layout (a direct UPDATE of pgq.queue by pgq_admin); the generated bucket
+    -- functions get their grants from pgq._insert_install_function
     pgq._insert_event_slow(text, int8, timestamptz, int4, int4, text, text, text, text, text, text),
     pgq._insert_check_flags(int4, text),
     pgq._insert_event_static(int8, int8, timestamptz, int4, int4, text, text, text, text, text, text, boolean),
     pgq._insert_event_dynamic(int4, int4, int8, timestamptz, int4, int4, text, text, text, text, text, text),
     pgq._create_role(text, text),
-    pgq._generate_insert_static()
+    pgq._generate_insert_static(),
+    pgq._generate_insert_bucket(int4)
     FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT EXECUTE ON FUNCTION
     pgq.ticker(text, bigint, timestamptz, bigint),
@@ -151,12 +154,17 @@ GRANT EXECUTE ON FUNCTION
     pgq._insert_event_static(int8, int8, timestamptz, int4, int4, text, text, text, text, text, text, boolean),
     pgq._insert_event_dynamic(int4, int4, int8, timestamptz, int4, int4, text, text, text, text, text, text),
     pgq._create_role(text, text),
-    pgq._generate_insert_static()
+    pgq._generate_insert_static(),
+    pgq._generate_insert_bucket(int4)
     TO pgq_admin;
 
 -- internal helpers only ever called by SECURITY DEFINER functions (as the owner)
 REVOKE ALL ON FUNCTION
     pgq._insert_static_tree(text, int8[], text[], text[], boolean[], integer, integer, integer),
+    pgq._insert_function_args(text),
+    pgq._insert_install_bucket(int4),
+    pgq._insert_install_dispatchers(),
+    pgq._insert_install_function(text, text, text),
     pgq._queue_layout_changed(),
     pgq._config_int(text, text, integer),
     pgq._config_interval(text, text),

@@ -14,16 +14,29 @@ end;
 $$;
 ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_cache_reset;
 
--- Regenerates the generated insert functions (pgq._generate_insert_static) when a queue's
--- insert flags or number of tables change, also by a direct UPDATE.
+-- Regenerates the generated insert functions of a queue's bucket (pgq._generate_insert_bucket)
+-- when the queue's insert flags (whether disable_insert or per_tx_limit is set) or its
+-- number of tables change, also by a direct UPDATE.  A row trigger, so that only the
+-- affected buckets are regenerated.  Earlier installs had a statement trigger of that
+-- name: it is replaced.
 DO $$
 begin
+    if exists (select 1 from pg_catalog.pg_trigger
+                where tgrelid = 'pgq.queue'::pg_catalog.regclass
+                  and tgname = 'queue_insert_layout'
+                  and (tgtype & 1) = 0) then
+        drop trigger queue_insert_layout on pgq.queue;
+    end if;
     if not exists (select 1 from pg_catalog.pg_trigger
                     where tgrelid = 'pgq.queue'::pg_catalog.regclass
                       and tgname = 'queue_insert_layout') then
         create trigger queue_insert_layout
             after update of queue_disable_insert, queue_per_tx_limit, queue_ntables on pgq.queue
-            for each statement execute function pgq._queue_layout_changed();
+            for each row
+            when ((old.queue_disable_insert or old.queue_per_tx_limit is not null)
+                      is distinct from (new.queue_disable_insert or new.queue_per_tx_limit is not null)
+                  or old.queue_ntables is distinct from new.queue_ntables)
+            execute function pgq._queue_layout_changed();
     end if;
 end;
 $$;
