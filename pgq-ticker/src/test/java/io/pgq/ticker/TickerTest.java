@@ -61,7 +61,7 @@ class TickerTest {
         try (Ticker ticker = Ticker.create("rot-db", db.dataSource(), fast(), new MetricRegistry())) {
             ticker.start();
             Db.execute(db, "SELECT pgq.insert_event('rot', 't', 'retry me')");
-            long batch = awaitBatch(db, "rot");
+            long batch = awaitBatchWithEvents(db, "rot");
             Db.execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch
                     + ")), 0)", "SELECT pgq.finish_batch(" + batch + ")");
 
@@ -84,10 +84,6 @@ class TickerTest {
     static Long nextBatch(TestDatabase db, String queue) {
         String b = Db.scalar(db, "SELECT pgq.next_batch('" + queue + "', 'c')");
         return b == null ? null : Long.parseLong(b);
-    }
-
-    static long awaitBatch(TestDatabase db, String queue) {
-        return await().atMost(Duration.ofSeconds(5)).until(() -> nextBatch(db, queue), b -> b != null);
     }
 
     /** Skips empty batches until one has events. */
