@@ -57,6 +57,8 @@ public final class LoadBenchmark {
     final Path out;
 
     final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
+    /** Events whose handler started before their producer thread had recorded the commit. */
+    final java.util.Set<Long> handledBeforeRecorded = ConcurrentHashMap.newKeySet();
     final ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
     final AtomicLongArray consumedPerSecond;
     final AtomicBoolean producing = new AtomicBoolean(true);
@@ -199,6 +201,8 @@ public final class LoadBenchmark {
         }
         if (committed != null) {
             latency.recordValue(Math.max(0, (handlerStart - committed) / 1_000));
+        } else {
+            handledBeforeRecorded.add(eventId);
         }
         int second = (int) ((handlerStart - startNanos) / 1_000_000_000L);
         if (second >= 0 && second < consumedPerSecond.length()) {
@@ -215,6 +219,7 @@ public final class LoadBenchmark {
 
     void report() throws IOException {
         Files.createDirectories(out);
+        commitNanos.keySet().removeAll(handledBeforeRecorded);
         Histogram h = latency.copy();
         long total = h.getTotalCount();
         double throughput = total / (double) seconds;
@@ -222,7 +227,9 @@ public final class LoadBenchmark {
                         + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; not delivered: %d",
                 label(), total, seconds, throughput, h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, commitNanos.size());
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, commitNanos.size())
+                + (handledBeforeRecorded.isEmpty() ? "" : "; delivered before their commit time was recorded "
+                + "(no latency sample): " + handledBeforeRecorded.size());
         System.out.println(summary);
         Files.writeString(out.resolve(label() + "-summary.txt"), summary + "\n");
         writeLatency(h);

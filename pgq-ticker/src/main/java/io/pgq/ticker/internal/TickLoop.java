@@ -89,7 +89,8 @@ public final class TickLoop implements Runnable {
         long start = System.nanoTime();
         tick();
         reached();
-        sleep(config.tickPeriod().minusNanos(System.nanoTime() - start));
+        long spent = System.nanoTime() - start;
+        sleep(pause(config.tickPeriod(), spent, config.maxTickDutyCycle()));
     }
 
     private void connect() throws SQLException {
@@ -164,6 +165,17 @@ public final class TickLoop implements Runnable {
         } catch (InterruptedException interrupted) {
             // stop() interrupts; the loop condition ends the loop
         }
+    }
+
+    /**
+     * The pause after a pass that took {@code spent}: the rest of the tick period, but at least
+     * enough that passes take no more than {@code dutyCycle} of the time (many queues make a
+     * pass slow; the period then stretches instead of the database burning a core on ticks).
+     */
+    static Duration pause(Duration period, long spentNanos, double dutyCycle) {
+        long rest = period.toNanos() - spentNanos;
+        long forDuty = (long) (spentNanos * (1 - dutyCycle) / dutyCycle);
+        return Duration.ofNanos(Math.max(rest, forDuty));
     }
 
     static boolean isConnectionProblem(Exception e) {
