@@ -212,7 +212,10 @@ final class BatchRun implements BatchContext {
 
     void deadLetter(RawEvent e, String reason, Throwable cause) {
         LOG.warn("Event {} (type {}, attempt {}) of batch {} goes to dead-letter queue {}{}: {}", e.id(), e.type(),
-                e.retry() + 1, batchId, ctx.config().deadLetterQueue(), ctx.where(), reason, cause);
+                e.retry() + 1, batchId, ctx.config().deadLetterQueue(), ctx.where(), reason);
+        if (cause != null) {
+            LOG.debug("Dead-lettered event {} of batch {}: handler failure", e.id(), batchId, cause);
+        }
         outcomes.deadLetter(e, reason, ctx.clock().instant());
     }
 
