@@ -5,45 +5,16 @@ import static io.pgq.consumer.TestSupport.deadLettersIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.codahale.metrics.MetricRegistry;
 import io.pgq.core.OutgoingEvent;
-import io.pgq.core.Pgq;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Batch handlers: streaming, marks, failures, events the handler did not read. */
-class BatchHandlerTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
-
-    static final MetricRegistry METRICS = new MetricRegistry();
-    static Pgq pgq;
-    static TestSupport.Ticker ticker;
-    static TestDatabase db;
-
-    @BeforeAll
-    static void setUp(TestDatabase database) {
-        db = database;
-        pgq = TestSupport.client(db, METRICS);
-        ticker = new TestSupport.Ticker(db.dataSource(), true);
-    }
-
-    @AfterAll
-    static void tearDown() throws InterruptedException {
-        ticker.close();
-        pgq.close();
-    }
+class BatchHandlerTest extends ClientAndTickerTest {
 
     private static List<OutgoingEvent> events(int n) {
         return IntStream.range(0, n).mapToObj(i -> OutgoingEvent.of("e", "{\"n\":" + i + "}")).toList();

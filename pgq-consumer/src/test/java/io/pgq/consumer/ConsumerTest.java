@@ -7,15 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.codahale.metrics.MetricRegistry;
 import io.pgq.core.ConsumerNotRegisteredException;
 import io.pgq.core.EventType;
 import io.pgq.core.OutgoingEvent;
-import io.pgq.core.Pgq;
 import io.pgq.core.UnknownQueueException;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -23,37 +18,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Handlers, outcomes, dead letters and lifecycle of a plain consumer, with a ticker thread running. */
-class ConsumerTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+class ConsumerTest extends ClientAndTickerTest {
 
     @EventType("order.created")
     public record OrderCreated(long orderId, String customer, BigDecimal total) {
-    }
-
-    static final MetricRegistry METRICS = new MetricRegistry();
-    static Pgq pgq;
-    static TestSupport.Ticker ticker;
-    static TestDatabase db;
-
-    @BeforeAll
-    static void setUp(TestDatabase database) {
-        db = database;
-        pgq = TestSupport.client(db, METRICS);
-        ticker = new TestSupport.Ticker(db.dataSource(), true);
-    }
-
-    @AfterAll
-    static void tearDown() throws InterruptedException {
-        ticker.close();
-        pgq.close();
     }
 
     private static ConsumerConfig.Builder config(String queue) {
