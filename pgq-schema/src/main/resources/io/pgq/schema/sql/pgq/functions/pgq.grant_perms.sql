@@ -1,5 +1,6 @@
 -- pgq.grant_perms(queue): privileges on a queue's sequences and event tables.
--- Sequences: SELECT to public, USAGE on the event sequence to pgq_admin.
+-- Sequences: SELECT to public, USAGE on the event sequence to pgq_admin and (pgq-java)
+-- pgq_writer.
 -- Tables: pgq.event_template's privileges are copied to the parent and every data table.
 CREATE OR REPLACE FUNCTION pgq.grant_perms(x_queue_name text)
 RETURNS integer
@@ -24,6 +25,9 @@ begin
     execute 'grant select on ' || pgq.quote_fqname(q.queue_tick_seq) || ' to public';
     execute 'grant select on ' || pgq.quote_fqname(q.queue_event_seq) || ' to public';
     execute 'grant usage on ' || pgq.quote_fqname(q.queue_event_seq) || ' to pgq_admin';
+    -- (pgq-java) the 3-argument insert_event takes ids itself once its transaction's insert
+    -- buffer is armed (pgq._insert_buffer.sql)
+    execute 'grant usage on ' || pgq.quote_fqname(q.queue_event_seq) || ' to pgq_writer';
 
     v_pos := strpos(q.queue_data_pfx, '.');
     if v_pos > 0 then

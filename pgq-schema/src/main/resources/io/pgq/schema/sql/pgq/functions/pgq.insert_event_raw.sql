@@ -165,12 +165,16 @@ begin
 end;
 $$;
 
--- Trigger: any UPDATE/DELETE on pgq.queue clears this transaction's insert lookup cache.
+-- Trigger: any UPDATE/DELETE on pgq.queue clears this transaction's insert lookup cache,
+-- after writing and disarming its insert buffer (pgq._insert_buffer.sql).
 CREATE OR REPLACE FUNCTION pgq._queue_changed()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 begin
+    if coalesce(pg_catalog.current_setting('pgq.ib_name', true), '') <> '' then
+        perform pgq._insert_buffer_spill(null);
+    end if;
     perform pg_catalog.set_config('pgq.insert_cache_name', '', true);
     return null;
 end;

@@ -3,12 +3,15 @@
 --   * roles pgq_reader, pgq_writer, pgq_admin (member of both) created if missing;
 --   * queue.queue_extra_maint added if missing;
 --   * (pgq-java) the generated insert functions checked and regenerated where they differ
---     (pgq._generate_insert_static).
+--     (pgq._generate_insert_static);
+--   * (pgq-java) USAGE on every queue's event sequence for pgq_writer (see grant_perms).
 -- Always returns 0.
 CREATE OR REPLACE FUNCTION pgq.upgrade_schema()
 RETURNS int4
 LANGUAGE plpgsql
 AS $$
+declare
+    v_seq   text;
 begin
     if exists (select 1 from pg_catalog.pg_attribute
                 where attrelid = 'pgq.subscription'::pg_catalog.regclass
@@ -27,6 +30,13 @@ begin
     end if;
 
     perform pgq._generate_insert_static();
+
+    for v_seq in
+        select q.queue_event_seq from pgq.queue q
+         where not pg_catalog.has_sequence_privilege('pgq_writer', q.queue_event_seq, 'USAGE')
+    loop
+        execute 'grant usage on ' || pgq.quote_fqname(v_seq) || ' to pgq_writer';
+    end loop;
     return 0;
 end;
 $$;

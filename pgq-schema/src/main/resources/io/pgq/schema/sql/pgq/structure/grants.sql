@@ -17,6 +17,10 @@ GRANT SELECT, INSERT, TRUNCATE ON TABLE pgq.event_template TO pgq_admin;
 REVOKE ALL ON TABLE pgq.retry_queue FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE pgq.retry_queue TO pgq_admin;
 
+-- (pgq-java) written only by SECURITY DEFINER functions
+REVOKE ALL ON TABLE pgq.insert_buffer FROM public, pgq_reader, pgq_writer, pgq_admin;
+GRANT SELECT ON TABLE pgq.insert_buffer TO pgq_admin;
+
 -- public functions
 REVOKE ALL ON FUNCTION
     pgq.seq_getval(text),
@@ -87,14 +91,18 @@ REVOKE ALL ON FUNCTION
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text),
-    pgq._insert_event_fast(int8, text, text, text, text, text, text)
+    pgq._insert_event_fast(int8, text, text, text, text, text, text),
+    pgq._insert_buffer_spill(int8),
+    pgq._insert_event(text, text, text, text, text, text, text, name)
     FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT EXECUTE ON FUNCTION
     pgq.insert_event(text, text, text),
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text),
-    pgq._insert_event_fast(int8, text, text, text, text, text, text)
+    pgq._insert_event_fast(int8, text, text, text, text, text, text),
+    pgq._insert_buffer_spill(int8),
+    pgq._insert_event(text, text, text, text, text, text, text, name)
     TO pgq_writer;
 
 -- administration, ticker, maintenance
@@ -169,5 +177,13 @@ REVOKE ALL ON FUNCTION
     pgq._config_int(text, text, integer),
     pgq._config_interval(text, text),
     pgq._config_bool(text, text),
-    pgq._queue_changed()
+    pgq._queue_changed(),
+    pgq._insert_buffer_rows(text),
+    pgq._insert_buffer_write(),
+    pgq._insert_buffer_clear(),
+    pgq._insert_buffer_append(text, text, text, text, text, text),
+    pgq._insert_buffer_arm(text, int8, name, text, text, text, text, text, text),
+    pgq._insert_event_source(text, text),
+    pgq._insert_buffer_disarm(),
+    pgq._insert_buffer_commit()
     FROM public, pgq_reader, pgq_writer, pgq_admin;

@@ -94,3 +94,12 @@ CREATE TABLE IF NOT EXISTS pgq.retry_queue (
 ALTER TABLE pgq.retry_queue ALTER COLUMN ev_owner SET NOT NULL;
 ALTER TABLE pgq.retry_queue ALTER COLUMN ev_txid DROP NOT NULL;
 CREATE INDEX IF NOT EXISTS rq_retry_idx ON pgq.retry_queue (ev_retry_after);
+
+-- (pgq-java) One row per open transaction whose insert buffer is armed: its deferred
+-- constraint trigger writes the buffer at commit and deletes the row
+-- (functions/pgq._insert_buffer.sql, structure/triggers.sql).  Unlogged: rows never
+-- outlive their transaction.
+CREATE UNLOGGED TABLE IF NOT EXISTS pgq.insert_buffer (
+    ib_txid     bigint      not null default pg_catalog.txid_current(),
+    ib_time     timestamptz not null default pg_catalog.now()
+);

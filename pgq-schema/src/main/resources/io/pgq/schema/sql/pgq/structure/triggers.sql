@@ -14,6 +14,24 @@ end;
 $$;
 ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_cache_reset;
 
+-- Writes a transaction's insert buffer at commit (functions/pgq._insert_buffer.sql): a
+-- deferred constraint trigger on the row the transaction inserted into pgq.insert_buffer
+-- when it armed the buffer.  ENABLE ALWAYS: events are buffered under
+-- session_replication_role = replica too.
+DO $$
+begin
+    if not exists (select 1 from pg_catalog.pg_trigger
+                    where tgrelid = 'pgq.insert_buffer'::pg_catalog.regclass
+                      and tgname = 'insert_buffer_commit') then
+        create constraint trigger insert_buffer_commit
+            after insert on pgq.insert_buffer
+            deferrable initially deferred
+            for each row execute function pgq._insert_buffer_commit();
+    end if;
+end;
+$$;
+ALTER TABLE pgq.insert_buffer ENABLE ALWAYS TRIGGER insert_buffer_commit;
+
 -- Regenerates the generated insert functions of a queue's bucket (pgq._generate_insert_bucket)
 -- when the queue's insert flags (whether disable_insert or per_tx_limit is set) or its
 -- number of tables change, also by a direct UPDATE.  A row trigger, so that only the
