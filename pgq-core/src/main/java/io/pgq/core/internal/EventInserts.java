@@ -6,13 +6,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Inserts events through {@code pgq.insert_event}: one statement per call, however many events. */
+/**
+ * Inserts events through {@code pgq.insert_event}: one statement per call, however many events.
+ * Several events without extra fields go through the 3-argument form, which pgq-java's schema
+ * inlines into the statement (its transaction insert buffer appends without a PL/pgSQL call);
+ * with the reference PgQ both forms behave the same.
+ */
 final class EventInserts {
 
     private static final String ONE = "SELECT pgq.insert_event(?, ?, ?, ?, ?, ?, ?)";
     private static final String MANY = "SELECT pgq.insert_event(?, e.type, e.data, e.extra1, e.extra2, e.extra3, e.extra4) "
             + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
             + "AS e(type, data, extra1, extra2, extra3, extra4)";
+    private static final String MANY_WITHOUT_EXTRAS = "SELECT pgq.insert_event(?, e.type, e.data) "
+            + "FROM unnest(?::text[], ?::text[]) AS e(type, data)";
 
     private EventInserts() {
     }
@@ -38,9 +45,12 @@ final class EventInserts {
     }
 
     private static long[] insertMany(Connection c, String queue, EncodedEvents e) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(MANY)) {
+        boolean extras = hasExtras(e);
+        try (PreparedStatement st = c.prepareStatement(extras ? MANY : MANY_WITHOUT_EXTRAS)) {
             st.setString(1, queue);
-            String[][] columns = {e.types(), e.data(), e.extra1(), e.extra2(), e.extra3(), e.extra4()};
+            String[][] columns = extras
+                    ? new String[][] {e.types(), e.data(), e.extra1(), e.extra2(), e.extra3(), e.extra4()}
+                    : new String[][] {e.types(), e.data()};
             for (int i = 0; i < columns.length; i++) {
                 Array array = c.createArrayOf("text", columns[i]);
                 st.setArray(i + 2, array);
@@ -53,5 +63,16 @@ final class EventInserts {
             }
             return ids;
         }
+    }
+
+    private static boolean hasExtras(EncodedEvents e) {
+        for (String[] column : new String[][] {e.extra1(), e.extra2(), e.extra3(), e.extra4()}) {
+            for (String value : column) {
+                if (value != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
