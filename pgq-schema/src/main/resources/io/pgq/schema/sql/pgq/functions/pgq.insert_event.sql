@@ -23,7 +23,7 @@
 -- sequence, the 3-argument form appends inline from then on.
 CREATE OR REPLACE FUNCTION pgq._insert_event_source(i_variant text, i_tree text)
 RETURNS text
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $gen$
     select format($body$
@@ -34,6 +34,7 @@ declare
     v_id        int8;
     v_n         int4;
     v_checked   boolean := false;
+    v_layout    int8;
     v_dummy     text;
     q           record;%s
 begin
@@ -58,41 +59,60 @@ begin
             v_dummy := set_config('pgq.ib_n', v_n::text, true);
         end if;
     else
-        -- the checked path; another queue's buffer is written first
+        -- another queue's buffer is written first
         if coalesce(current_setting('pgq.ib_name', true), '') <> '' then
             perform pgq._insert_buffer_disarm();
         end if;
-        -- the xid is assigned BEFORE the queue row is read (rotation safety, NOTES-pgq.md);
-        -- outside READ COMMITTED the row is share-locked
-        if txid_current() is not null and current_setting('transaction_isolation') = 'read committed' then
-            select r.queue_id, r.queue_cur_table,
-                   r.queue_disable_insert or r.queue_per_tx_limit is not null as flagged,
-                   case when r.queue_cur_table between 0 and 1023
-                        then r.queue_id::int8 * 1024 + r.queue_cur_table end as slot
-              into q
-              from pgq.queue r
-             where r.queue_name = %I.queue_name;
+        if current_setting('pgq.sc_name', true) = v_key
+           and txid_current() is not null
+           and coalesce(pg_sequence_last_value(%s), 0) = current_setting('pgq.sc_layout', true)::int8 then
+            -- the session's cached slot: read in an earlier transaction, and no change that
+            -- could move the queue's inserts has begun since (the xid is assigned before the
+            -- sequence is read; rotation safety, NOTES-pgq.md)
+            v_slot := current_setting('pgq.sc_slot')::int8;
         else
-            select r.queue_id, r.queue_cur_table,
-                   r.queue_disable_insert or r.queue_per_tx_limit is not null as flagged,
-                   case when r.queue_cur_table between 0 and 1023
-                        then r.queue_id::int8 * 1024 + r.queue_cur_table end as slot
-              into q
-              from pgq.queue r
-             where r.queue_name = %I.queue_name
-               for share;
+            -- the checked path.  The xid is assigned BEFORE the queue row is read (rotation
+            -- safety, NOTES-pgq.md); outside READ COMMITTED the row is share-locked.
+            if txid_current() is not null and current_setting('transaction_isolation') = 'read committed' then
+                v_layout := coalesce(pg_sequence_last_value(%s), 0);
+                select r.queue_id, r.queue_cur_table,
+                       r.queue_disable_insert or r.queue_per_tx_limit is not null as flagged,
+                       case when r.queue_cur_table between 0 and 1023
+                            then r.queue_id::int8 * 1024 + r.queue_cur_table end as slot,
+                       txid_visible_in_snapshot(v_layout, txid_current_snapshot()) as settled
+                  into q
+                  from pgq.queue r
+                 where r.queue_name = %I.queue_name;
+            else
+                select r.queue_id, r.queue_cur_table,
+                       r.queue_disable_insert or r.queue_per_tx_limit is not null as flagged,
+                       case when r.queue_cur_table between 0 and 1023
+                            then r.queue_id::int8 * 1024 + r.queue_cur_table end as slot,
+                       false as settled
+                  into q
+                  from pgq.queue r
+                 where r.queue_name = %I.queue_name
+                   for share;
+            end if;
+            if q.flagged is not false then
+                -- unknown queue (NULL), or disable_insert / per_tx_limit set: never cached
+                perform pgq._insert_check_flags(q.queue_id, queue_name);
+                return coalesce(
+                    pgq._insert_event_static(q.slot, null, now(), null, null,
+                        ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4, true),
+                    pgq._insert_event_dynamic(q.queue_id, q.queue_cur_table, null, now(),
+                        null, null, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4));
+            end if;
+            v_slot := q.slot;
+            v_checked := true;
+            if q.settled and v_slot is not null then
+                -- the latest layout change was committed when the row was read: keep the
+                -- slot for the session's later transactions, tagged with that change
+                v_dummy := set_config('pgq.sc_slot', v_slot::text, false)
+                        || set_config('pgq.sc_layout', v_layout::text, false)
+                        || set_config('pgq.sc_name', v_key, false);
+            end if;
         end if;
-        if q.flagged is not false then
-            -- unknown queue (NULL), or disable_insert / per_tx_limit set: never cached
-            perform pgq._insert_check_flags(q.queue_id, queue_name);
-            return coalesce(
-                pgq._insert_event_static(q.slot, null, now(), null, null,
-                    ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4, true),
-                pgq._insert_event_dynamic(q.queue_id, q.queue_cur_table, null, now(),
-                    null, null, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4));
-        end if;
-        v_slot := q.slot;
-        v_checked := true;
         v_dummy := set_config('pgq.insert_cache_slot', v_slot::text, true)
                 || set_config('pgq.insert_cache_name', v_key, true)
                 || set_config('pgq.ib_n', '1', true);
@@ -104,7 +124,7 @@ begin
         if not v_checked then
             -- a cached slot the generated functions do not serve (a forged setting): the
             -- checked path
-            v_dummy := set_config('pgq.insert_cache_name', '', true);
+            v_dummy := set_config('pgq.insert_cache_name', '', true) || set_config('pgq.sc_name', '', false);
             return %s;
         end if;
         -- a table number beyond 1023, or a queue newer than the generated functions
@@ -116,6 +136,8 @@ end;
 $body$,
         case when i_variant = 'public' then E'\n    i_caller    name;' else '' end,
         case when i_variant = 'public' then 'null' else 'i_caller' end,
+        pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid) || '::pg_catalog.oid',
+        pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid) || '::pg_catalog.oid',
         case when i_variant = 'public' then 'insert_event' else '_insert_event' end,
         case when i_variant = 'public' then 'insert_event' else '_insert_event' end,
         i_tree,

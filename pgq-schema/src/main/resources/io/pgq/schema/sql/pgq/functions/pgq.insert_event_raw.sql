@@ -165,6 +165,24 @@ begin
 end;
 $$;
 
+-- Row trigger queue_insert_layout_seq_upd/_del: sets pgq.insert_layout_seq to this
+-- transaction's txid (before it commits), which invalidates every session's cached slot.
+-- The advisory lock (held to the end of the transaction) serializes such transactions, so
+-- the sequence always holds the txid of the latest one, committed or still running; a
+-- session caches a slot only when that txid is visible in the snapshot it read the queue
+-- row with (NOTES-pgq.md, "session cache").
+CREATE OR REPLACE FUNCTION pgq._queue_layout_seq()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+begin
+    perform pg_advisory_xact_lock(1885827361, 1);   -- 'pgq!', 1
+    perform setval('pgq.insert_layout_seq', txid_current());
+    return null;
+end;
+$$;
+
 -- Trigger: any UPDATE/DELETE on pgq.queue clears this transaction's insert lookup cache,
 -- after writing and disarming its insert buffer (pgq._insert_buffer.sql).
 CREATE OR REPLACE FUNCTION pgq._queue_changed()

@@ -185,5 +185,8 @@ REVOKE ALL ON FUNCTION
     pgq._insert_buffer_arm(text, int8, name, text, text, text, text, text, text),
     pgq._insert_event_source(text, text),
     pgq._insert_buffer_disarm(),
-    pgq._insert_buffer_commit()
+    pgq._insert_buffer_commit(),
+    pgq._queue_layout_seq()
     FROM public, pgq_reader, pgq_writer, pgq_admin;
+REVOKE ALL ON SEQUENCE pgq.insert_layout_seq FROM public, pgq_reader, pgq_writer, pgq_admin;
+GRANT SELECT ON SEQUENCE pgq.insert_layout_seq TO public;

@@ -95,6 +95,12 @@ ALTER TABLE pgq.retry_queue ALTER COLUMN ev_owner SET NOT NULL;
 ALTER TABLE pgq.retry_queue ALTER COLUMN ev_txid DROP NOT NULL;
 CREATE INDEX IF NOT EXISTS rq_retry_idx ON pgq.retry_queue (ev_retry_after);
 
+-- (pgq-java) The txid of the latest transaction that changed pgq.queue in a way that can
+-- move a queue's inserts to another table (rotation, insert flags, number of tables, drop):
+-- a session's cached slot is valid while this sequence stands still (trigger
+-- queue_insert_layout_seq_*, pgq._queue_layout_seq, NOTES-pgq.md).
+CREATE SEQUENCE IF NOT EXISTS pgq.insert_layout_seq;
+
 -- (pgq-java) One row per open transaction whose insert buffer is armed: its deferred
 -- constraint trigger writes the buffer at commit and deletes the row
 -- (functions/pgq._insert_buffer.sql, structure/triggers.sql).  Unlogged: rows never

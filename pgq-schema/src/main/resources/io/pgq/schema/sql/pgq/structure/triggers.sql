@@ -14,6 +14,40 @@ end;
 $$;
 ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_cache_reset;
 
+-- Advances pgq.insert_layout_seq when a queue's inserts may have to go elsewhere, so that
+-- sessions drop their cached slots (pgq.insert_event, NOTES-pgq.md).  Row triggers: a
+-- statement that changes no such row (maint_rotate_tables_step2 finding nothing to do)
+-- does not disturb the caches.  ENABLE ALWAYS.
+DO $$
+begin
+    if not exists (select 1 from pg_catalog.pg_trigger
+                    where tgrelid = 'pgq.queue'::pg_catalog.regclass
+                      and tgname = 'queue_insert_layout_seq_upd') then
+        create trigger queue_insert_layout_seq_upd
+            after update on pgq.queue
+            for each row
+            when (old.queue_cur_table is distinct from new.queue_cur_table
+                  or old.queue_ntables is distinct from new.queue_ntables
+                  or old.queue_disable_insert is distinct from new.queue_disable_insert
+                  or old.queue_per_tx_limit is distinct from new.queue_per_tx_limit
+                  or old.queue_data_pfx is distinct from new.queue_data_pfx
+                  or old.queue_event_seq is distinct from new.queue_event_seq
+                  or old.queue_name is distinct from new.queue_name
+                  or old.queue_id is distinct from new.queue_id)
+            execute function pgq._queue_layout_seq();
+    end if;
+    if not exists (select 1 from pg_catalog.pg_trigger
+                    where tgrelid = 'pgq.queue'::pg_catalog.regclass
+                      and tgname = 'queue_insert_layout_seq_del') then
+        create trigger queue_insert_layout_seq_del
+            after delete on pgq.queue
+            for each row execute function pgq._queue_layout_seq();
+    end if;
+end;
+$$;
+ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_layout_seq_upd;
+ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_layout_seq_del;
+
 -- Writes a transaction's insert buffer at commit (functions/pgq._insert_buffer.sql): a
 -- deferred constraint trigger on the row the transaction inserted into pgq.insert_buffer
 -- when it armed the buffer.  ENABLE ALWAYS: events are buffered under

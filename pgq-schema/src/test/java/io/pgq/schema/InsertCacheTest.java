@@ -1,0 +1,113 @@
+package io.pgq.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The session's cached slot behind {@code pgq.insert_event}: a producer session remembers which
+ * data table its queue inserts into, across transactions, until another transaction changes the
+ * queue's layout (rotation, insert flags, drop). Every such change must reach the producer's next
+ * transaction.
+ */
+class InsertCacheTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+
+    Sql producer;
+    Sql admin;
+    String queue;
+
+    @BeforeEach
+    void open(TestDatabase db) throws SQLException {
+        producer = Sql.connect(db);
+        admin = Sql.connect(db);
+        queue = "ic_" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createEagerQueue(queue);
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        producer.close();
+        admin.close();
+    }
+
+    @Test
+    void theSessionKeepsItsSlotAcrossTransactions() throws SQLException {
+        producer.execute("select pgq.insert_event(?, 't', 'one')", queue);
+        assertThat(producer.scalar("select current_setting('pgq.sc_name', true)")).isEqualTo("#" + queue);
+        producer.execute("select pgq.insert_event(?, 't', 'two')", queue);
+        assertThat(tableOf("two")).isEqualTo(tableOf("one"));
+    }
+
+    @Test
+    void aRotationByAnotherSessionMovesTheNextTransactionToTheNewTable() throws SQLException {
+        producer.execute("select pgq.insert_event(?, 't', 'before')", queue);
+        rotate();
+        producer.execute("select pgq.insert_event(?, 't', 'after')", queue);
+        assertThat(tableOf("after")).isNotEqualTo(tableOf("before"))
+                .isEqualTo(admin.scalar("select pgq.current_event_table(?)", queue));
+    }
+
+    @Test
+    void aRotationDuringATransactionDoesNotMoveThatTransaction() throws SQLException {
+        producer.begin();
+        producer.execute("select pgq.insert_event(?, 't', 'first')", queue);
+        rotate();
+        producer.execute("select pgq.insert_event(?, 't', 'second')", queue);
+        producer.commit();
+        assertThat(tableOf("second")).as("one transaction, one table").isEqualTo(tableOf("first"));
+    }
+
+    @Test
+    void disablingInsertsByAnotherSessionIsHonouredByTheNextTransaction() throws SQLException {
+        producer.execute("select pgq.insert_event(?, 't', 'allowed')", queue);
+        admin.execute("update pgq.queue set queue_disable_insert = true where queue_name = ?", queue);
+        producer.assertSqlError("select pgq.insert_event(?, 't', 'refused')", "Insert into queue disallowed", queue);
+        admin.execute("update pgq.queue set queue_disable_insert = false, queue_per_tx_limit = 1 where queue_name = ?", queue);
+        producer.begin();
+        producer.execute("select pgq.insert_event(?, 't', 'limited')", queue);
+        producer.assertSqlError("select pgq.insert_event(?, 't', 'over')", "Queue '" + queue + "' allows max 1 events from one TX",
+                queue);
+        producer.rollback();
+    }
+
+    @Test
+    void aQueueDroppedAndCreatedAgainByAnotherSessionGetsTheEventsOfTheNextTransaction() throws SQLException {
+        producer.execute("select pgq.insert_event(?, 't', 'old queue')", queue);
+        admin.execute("select pgq.drop_queue(?)", queue);
+        admin.createEagerQueue(queue);
+        producer.execute("select pgq.insert_event(?, 't', 'new queue')", queue);
+        assertThat(tableOf("new queue")).startsWith("pgq.event_" + admin.queueId(queue) + "_");
+    }
+
+    @Test
+    void aForgedSlotCannotBypassTheChecks() throws SQLException {
+        admin.execute("update pgq.queue set queue_disable_insert = true where queue_name = ?", queue);
+        long slot = admin.queueId(queue) * 1024;
+        producer.execute("select set_config('pgq.sc_name', ?, false), set_config('pgq.sc_slot', ?, false),"
+                + " set_config('pgq.sc_layout', (select coalesce(pg_sequence_last_value('pgq.insert_layout_seq'), 0))::text, false)",
+                "#" + queue, String.valueOf(slot));
+        producer.assertSqlError("select pgq.insert_event(?, 't', 'forged')", "Insert into queue disallowed", queue);
+    }
+
+    private void rotate() throws SQLException {
+        admin.execute("select pgq.set_queue_config(?, 'rotation_period', '0')", queue);
+        admin.execute("select pgq.maint_rotate_tables_step2()");
+        assertThat(admin.scalar("select pgq.maint_rotate_tables_step1(?)", queue)).isEqualTo("0");
+        admin.execute("select pgq.maint_rotate_tables_step2()");
+    }
+
+    private String tableOf(String data) throws SQLException {
+        return admin.scalar("select tableoid::regclass::text from pgq.event_" + admin.queueId(queue) + " where ev_data = ?",
+                data);
+    }
+}
