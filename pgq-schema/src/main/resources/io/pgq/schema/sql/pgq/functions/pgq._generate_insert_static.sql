@@ -126,7 +126,7 @@ AS $$
                         || ' i_ev_extra4 text, i_checked boolean'
         when 'fast' then 'i_slot int8, i_ev_type text, i_ev_data text,'
                         || ' i_ev_extra1 text, i_ev_extra2 text, i_ev_extra3 text, i_ev_extra4 text'
-        when 'flush' then 'i_slot int8, i_buf text'
+        when 'flush' then 'i_slot int8, i_buf text, i_simple boolean'
         when 'impl-public' then 'queue_name text, ev_type text, ev_data text,'
                         || ' ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text'
         when 'impl-caller' then 'queue_name text, ev_type text, ev_data text,'
@@ -286,7 +286,7 @@ begin
      where p.pronamespace = 'pgq'::regnamespace
        and p.proname = i_name
        and p.pronargs = case when i_kind = 'static' then 12
-                             when i_kind in ('flush', 'flush-dispatch') then 2
+                             when i_kind in ('flush', 'flush-dispatch') then 3
                              when i_kind = 'impl-caller' then 8
                              else 7 end;
     v_found := found;
@@ -343,7 +343,7 @@ begin
                                        '_insert_event_static_b' || i_tables[i_lo]) || E'\n'
                     || v_pad || '    i_ev_extra1, i_ev_extra2, i_ev_extra3, i_ev_extra4, i_checked);' || E'\n';
             elsif i_kind = 'flush-dispatch' then
-                return v_pad || format('return pgq.%I(i_slot, i_buf);', '_insert_event_flush_b' || i_tables[i_lo]) || E'\n';
+                return v_pad || format('return pgq.%I(i_slot, i_buf, i_simple);', '_insert_event_flush_b' || i_tables[i_lo]) || E'\n';
             end if;
             return v_pad || format('return pgq.%I(i_slot, i_ev_type, i_ev_data,',
                                    '_insert_event_fast_b' || i_tables[i_lo]) || E'\n'
@@ -363,11 +363,17 @@ begin
             if i_kind = 'flush' then
                 v_out := v_out
                     || v_pad || format('if i_slot = %s then', i_slots[i]) || E'\n'
-                    || v_pad || format('    insert into %s (ev_id, ev_time, ev_type, ev_data,', i_tables[i]) || E'\n'
-                    || v_pad || '                    ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n'
-                    || v_pad || '    select r.ev_id, pg_catalog.now(), r.ev_type, r.ev_data,' || E'\n'
-                    || v_pad || '           r.ev_extra1, r.ev_extra2, r.ev_extra3, r.ev_extra4' || E'\n'
-                    || v_pad || '      from pgq._insert_buffer_rows(i_buf) r;' || E'\n'
+                    || v_pad || '    if i_simple then' || E'\n'
+                    || v_pad || format('        insert into %s (ev_id, ev_time, ev_type, ev_data)', i_tables[i]) || E'\n'
+                    || v_pad || '        select r.ev_id, pg_catalog.now(), r.ev_type, r.ev_data' || E'\n'
+                    || v_pad || '          from pgq._insert_buffer_rows3(i_buf) r;' || E'\n'
+                    || v_pad || '    else' || E'\n'
+                    || v_pad || format('        insert into %s (ev_id, ev_time, ev_type, ev_data,', i_tables[i]) || E'\n'
+                    || v_pad || '                        ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n'
+                    || v_pad || '        select r.ev_id, pg_catalog.now(), r.ev_type, r.ev_data,' || E'\n'
+                    || v_pad || '               r.ev_extra1, r.ev_extra2, r.ev_extra3, r.ev_extra4' || E'\n'
+                    || v_pad || '          from pgq._insert_buffer_rows(i_buf) r;' || E'\n'
+                    || v_pad || '    end if;' || E'\n'
                     || v_pad || '    return 1;' || E'\n'
                     || v_pad || 'end if;' || E'\n';
                 continue;

@@ -179,6 +179,7 @@ REVOKE ALL ON FUNCTION
     pgq._config_bool(text, text),
     pgq._queue_changed(),
     pgq._insert_buffer_rows(text),
+    pgq._insert_buffer_rows3(text),
     pgq._insert_buffer_write(),
     pgq._insert_buffer_clear(),
     pgq._insert_buffer_append(text, text, text, text, text, text),
