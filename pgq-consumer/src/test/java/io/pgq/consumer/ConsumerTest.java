@@ -49,20 +49,23 @@ class ConsumerTest extends ClientAndTickerTest {
                 .build()) {
             consumer.start();
             assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
-            long first = pgq.producer().send("typed", new OrderCreated(1, "c-1", new BigDecimal("9.50")));
-            pgq.producer().send("typed", OutgoingEvent.builder("note").payload("just text").extra1("x").build());
+            String customer = "Z\u00fcrich \u2713 \ud83d\ude00";    // decoded from the UTF-8 bytes
+            long first = pgq.producer().send("typed", new OrderCreated(1, customer, new BigDecimal("9.50")));
+            pgq.producer().send("typed", OutgoingEvent.builder("note").payload("just text \u00fc").extra1("x").build());
             pgq.producer().send("typed", new OrderCreated(2, "c-2", BigDecimal.ONE));
             await().atMost(Duration.ofSeconds(10)).until(() -> orders.size() == 2 && notes.size() == 1);
             assertThat(orders).extracting(e -> e.payload().orderId()).containsExactly(1L, 2L);
             assertThat(orders.get(0).id()).isEqualTo(first);
             assertThat(orders.get(0).payload().total()).isEqualByComparingTo("9.50");
+            assertThat(orders.get(0).payload().customer()).isEqualTo(customer);
+            assertThat(orders.get(0).data()).contains("\"customer\":\"" + customer + "\"");
             assertThat(orders.get(0).type()).isEqualTo("order.created");
             assertThat(orders.get(0).retryCount()).isZero();
             assertThat(orders.get(0).attempt()).isEqualTo(1);
             assertThat(orders.get(0).queue()).isEqualTo("typed");
             assertThat(orders.get(0).time()).isBetween(java.time.Instant.now().minusSeconds(60),
                     java.time.Instant.now());
-            assertThat(notes).containsExactly("just text");
+            assertThat(notes).containsExactly("just text \u00fc");
         }
         assertThat(METRICS.meter(ConsumerMetrics.events("typed", "c")).getCount()).isGreaterThanOrEqualTo(3);
     }

@@ -138,7 +138,7 @@ final class BatchRun implements BatchContext {
         }
         Object payload;
         try {
-            payload = route.decode(e.data());
+            payload = route.decode(e);
         } catch (Exception | StackOverflowError decodeFailure) {
             deadLetter(e, "malformed payload: cannot decode it as " + route.payloadClass().getName() + ": "
                     + Failures.jacksonMessage(decodeFailure), null);

@@ -33,7 +33,8 @@ public final class DeadLetterCodec {
         o.put("extra2", event.extra2());
         o.put("extra3", event.extra3());
         o.put("extra4", event.extra4());
-        o.put("eventTime", event.time() == null ? null : event.instant().toString());
+        Instant eventTime = event.instant();
+        o.put("eventTime", eventTime == null ? null : eventTime.toString());
         o.put("retryCount", event.retry());
         o.put("reason", shorten(reason, MAX_REASON));
         o.put("failedAt", failedAt.toString());

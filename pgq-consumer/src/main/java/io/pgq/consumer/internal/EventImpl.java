@@ -10,6 +10,7 @@ final class EventImpl<T> implements Event<T> {
     private final RawEvent raw;
     private final T payload;
     private final BatchContext batch;
+    private String data;
 
     EventImpl(RawEvent raw, T payload, BatchContext batch) {
         this.raw = raw;
@@ -38,7 +39,10 @@ final class EventImpl<T> implements Event<T> {
 
     @Override
     public String data() {
-        return raw.data();
+        if (data == null) {
+            data = raw.data();
+        }
+        return data;
     }
 
     @Override

@@ -18,12 +18,12 @@ public final class Routes {
     /** A handler with its payload class; {@code reader} is {@code null} for raw {@code String} payloads. */
     public record Route(String type, Class<?> payloadClass, EventHandler<Object> handler, ObjectReader reader) {
 
-        /** The payload of {@code data}: as it is for {@code String}, else read by Jackson. */
-        Object decode(String data) throws IOException {
-            if (data == null || reader == null) {
-                return data;
+        /** The payload of {@code e}: its data as it is for {@code String}, else read by Jackson from its bytes. */
+        Object decode(RawEvent e) throws IOException {
+            if (e.dataUtf8() == null || reader == null) {
+                return e.data();
             }
-            return reader.readValue(data);
+            return reader.readValue(e.dataUtf8());
         }
     }
 
