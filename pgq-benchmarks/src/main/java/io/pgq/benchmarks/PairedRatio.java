@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Scenarios: {@code insert_event} one per transaction with 4 clients vs one INSERT into the
  * baseline table; 100 per transaction in one statement vs one INSERT ... SELECT of 100 rows;
  * the producer's {@code send} (4 clients) vs a JDBC INSERT; {@code sendAll} of 1,000 vs a JDBC
- * batch INSERT of 1,000 rows. The producer scenarios run for pgq-java only.
+ * batch INSERT of 1,000 rows; the typed consumer with a no-op handler vs a raw JDBC loop over
+ * {@code pgq.get_batch_events} (both over the same 10,000-event batch, {@link ConsumerBenchmark}).
+ * The producer and consumer scenarios run for pgq-java only.
  */
 public final class PairedRatio {
 
@@ -74,6 +76,9 @@ public final class PairedRatio {
                     }
                 }
             }
+        }
+        if (impls.contains(BenchDatabase.PGQ_JAVA)) {
+            run("typed consumer, 10,000-event batches", BenchDatabase.PGQ_JAVA, seconds, 1, PairedRatio::consume);
         }
     }
 
@@ -181,6 +186,32 @@ public final class PairedRatio {
             c.commit();
             c.setAutoCommit(true);
         }, () -> pgq.producer().sendAll(QUEUE, events));
+    }
+
+    /**
+     * The consumer pair of {@link ConsumerBenchmark}: the typed consumer's {@code runOnce} and the
+     * raw JDBC {@code get_batch_events} loop, each over the same 10,000-event batch.
+     */
+    private static Client consume() throws SQLException {
+        ConsumerBenchmark bench = new ConsumerBenchmark();
+        bench.impl = BenchDatabase.PGQ_JAVA;
+        bench.setUp();
+        return new Client() {
+            @Override
+            public Op baseline() {
+                return bench::baselineRawJdbc10k;
+            }
+
+            @Override
+            public Op candidate() {
+                return bench::consumeTyped10k;
+            }
+
+            @Override
+            public void close() throws SQLException {
+                bench.tearDown();
+            }
+        };
     }
 
     private static void bind(PreparedStatement st, int i) throws SQLException {
