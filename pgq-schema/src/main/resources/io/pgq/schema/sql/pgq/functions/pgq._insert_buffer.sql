@@ -73,10 +73,14 @@ $$;
 
 -- Writes the buffered rows into the buffer's data table and empties the buffer (it stays
 -- armed).  Internal: runs as the owner, called from SECURITY DEFINER functions.
+--
+-- The internal functions below have no SET search_path of their own (each such clause costs
+-- a configuration change per call, several per transaction here): they are not SECURITY
+-- DEFINER, nobody else may execute them (grants.sql), and all their callers are SECURITY
+-- DEFINER functions that pin it.
 CREATE OR REPLACE FUNCTION pgq._insert_buffer_write()
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 declare
     v_buf   text;
@@ -166,7 +170,6 @@ CREATE OR REPLACE FUNCTION pgq._insert_buffer_arm(
     i_ev_type text, i_ev_data text, i_ev_extra1 text, i_ev_extra2 text, i_ev_extra3 text, i_ev_extra4 text)
 RETURNS int8
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 declare
     v_seq   oid;
@@ -192,8 +195,12 @@ begin
         end if;
         v_dummy := set_config('pgq.ib_arm', v_tid::text, true);
     end if;
-    v_dummy := pgq._insert_buffer_clear()
-        || set_config('pgq.ib_slot', i_slot::text, true)
+    if current_setting('pgq.ib9', true) is null then
+        -- the session's first buffer: define the settings (an unarmed buffer is always empty:
+        -- writing empties it, and commit, rollback and ROLLBACK TO restore the empty values)
+        v_dummy := pgq._insert_buffer_clear();
+    end if;
+    v_dummy := set_config('pgq.ib_slot', i_slot::text, true)
         || set_config('pgq.ib_seq', v_seq::text, true)
         || set_config('pgq.ib_inline',
                       case when i_caller is not null and has_sequence_privilege(i_caller, v_seq, 'USAGE')
@@ -208,7 +215,6 @@ $$;
 CREATE OR REPLACE FUNCTION pgq._insert_buffer_disarm()
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 declare
     v_dummy text;
@@ -257,10 +263,13 @@ begin
         return null;
     end if;
     if coalesce(current_setting('pgq.ib_name', true), '') <> '' then
-        perform pgq._insert_buffer_disarm();
+        perform pgq._insert_buffer_write();
     end if;
     delete from pgq.insert_buffer where ctid = v_arm::tid;
-    v_dummy := set_config('pgq.ib_arm', '', true);
+    -- disarmed (this matters only when SET CONSTRAINTS ALL IMMEDIATE fired the trigger before
+    -- the commit: the transaction's next events arm a new buffer)
+    v_dummy := set_config('pgq.ib_arm', '', true) || set_config('pgq.ib_name', '', true)
+            || set_config('pgq.ib_inline', '', true);
     return null;
 end;
 $$;

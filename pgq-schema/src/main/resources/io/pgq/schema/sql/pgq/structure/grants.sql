@@ -91,7 +91,6 @@ REVOKE ALL ON FUNCTION
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text),
-    pgq._insert_event_fast(int8, text, text, text, text, text, text),
     pgq._insert_buffer_spill(int8),
     pgq._insert_event(text, text, text, text, text, text, text, name)
     FROM public, pgq_reader, pgq_writer, pgq_admin;
@@ -100,7 +99,6 @@ GRANT EXECUTE ON FUNCTION
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text),
-    pgq._insert_event_fast(int8, text, text, text, text, text, text),
     pgq._insert_buffer_spill(int8),
     pgq._insert_event(text, text, text, text, text, text, text, name)
     TO pgq_writer;
