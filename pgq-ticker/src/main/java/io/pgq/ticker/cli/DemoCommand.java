@@ -65,6 +65,8 @@ class DemoCommand implements Callable<Integer> {
     private final AtomicLong handled = new AtomicLong();
     private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Counted down when the demo has stopped everything it started, the embedded server last. */
+    private final CountDownLatch finished = new CountDownLatch(1);
     private final PrintStream out = System.out;
 
     @Override
@@ -82,8 +84,13 @@ class DemoCommand implements Callable<Integer> {
         } else {
             dataDir = Files.createTempDirectory("pgq-demo-");
             out.println("Starting an embedded PostgreSQL 17 (data in " + dataDir + ", deleted on exit) ...");
+            // no shutdown hook of its own: on Ctrl-C it would stop the server while the consumers
+            // are still finishing their batches; ours waits for the orderly stop below
             embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true)
+                    .setRegisterShutdownHook(false)
                     .setOutputRedirector(ProcessBuilder.Redirect.DISCARD).start();
+            EmbeddedPostgres server = embedded;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitOrderlyStop(server), "pgq-demo-server-guard"));
             url = embedded.getJdbcUrl("postgres", "postgres");
             out.println("Embedded PostgreSQL listening on port " + embedded.getPort());
         }
@@ -94,6 +101,7 @@ class DemoCommand implements Callable<Integer> {
                 embedded.close();
                 out.println("Embedded PostgreSQL stopped; " + dataDir + " removed.");
             }
+            finished.countDown();
         }
     }
 
@@ -212,6 +220,25 @@ class DemoCommand implements Callable<Integer> {
 
     private static String millis(long micros) {
         return String.format(Locale.ROOT, "%.1fms", micros / 1000.0);
+    }
+
+    /**
+     * Shutdown hook of the embedded server. On Ctrl-C the JVM exits once the hooks return, so this
+     * one waits (at most 30 s) for the main thread to stop the consumers, the ticker and then the
+     * server; if that does not happen, it stops the server itself.
+     */
+    private void awaitOrderlyStop(EmbeddedPostgres server) {
+        try {
+            if (finished.await(30, TimeUnit.SECONDS)) {
+                return;
+            }
+            System.err.println("The demo did not stop within 30 s; stopping the embedded PostgreSQL.");
+            server.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.io.IOException e) {
+            System.err.println("Could not stop the embedded PostgreSQL: " + e.getMessage());
+        }
     }
 
     private static void removeHook(Thread hook) {
