@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -38,7 +37,6 @@ final class BatchRun implements BatchContext {
     private final BatchTransaction transaction;
     private final PendingOutcomes outcomes;
     private final RetryPolicy policy;
-    private final Executor fetchThreads;
     private int ignored;
     private int handled;
 
@@ -46,10 +44,9 @@ final class BatchRun implements BatchContext {
      * @param member    the subconsumer name for a group member, {@code null} for a plain consumer
      * @param heartbeat the member's heartbeat for this batch, or {@code null}
      * @param aborted   true once the batch must be abandoned (shutdown timeout)
-     * @param fetchThreads where the next chunk is fetched while one is handled, or {@code null}: never
      */
     BatchRun(ConsumerContext ctx, Connection connection, long batchId, String member, Heartbeats.Handle heartbeat,
-             BooleanSupplier aborted, Executor fetchThreads) {
+             BooleanSupplier aborted) {
         this.ctx = ctx;
         this.connection = connection;
         this.batchId = batchId;
@@ -60,7 +57,6 @@ final class BatchRun implements BatchContext {
                 ctx.config().deliveryMode() == io.pgq.consumer.DeliveryMode.EXACTLY_ONCE);
         this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue());
         this.policy = ctx.config().retryPolicy();
-        this.fetchThreads = fetchThreads;
     }
 
     /** Processes and finishes the batch; returns its number of events. */
@@ -114,36 +110,20 @@ final class BatchRun implements BatchContext {
     // ---- one event at a time
 
     private int runEvents() throws SQLException {
-        try (ChunkReader chunks = eventChunks()) {
-            int total = 0;
-            while (true) {
-                List<RawEvent> chunk = chunks.next();
-                for (RawEvent e : chunk) {
-                    checkNotAborted();
-                    handle(e);
-                }
-                if (outcomes.size() > 0) {
-                    chunks.awaitFetch();
-                    outcomes.flush(connection);
-                }
-                total += chunk.size();
-                if (chunks.exhausted()) {
-                    return total;
-                }
+        BatchCursor cursor = new BatchCursor(connection, batchId, ctx.config().fetchSize());
+        int total = 0;
+        while (true) {
+            List<RawEvent> chunk = cursor.next();
+            for (RawEvent e : chunk) {
+                checkNotAborted();
+                handle(e);
+            }
+            outcomes.flush(connection);
+            total += chunk.size();
+            if (cursor.exhausted()) {
+                return total;
             }
         }
-    }
-
-    /**
-     * Prefetching while events are handled is safe unless handlers share the batch's connection
-     * (exactly-once): otherwise nothing uses the connection during {@link #handle} (retries and
-     * dead letters wait in {@link PendingOutcomes}; the heartbeat has its own connection), and
-     * {@link #runEvents} waits for the fetch before it writes them or the batch ends.
-     */
-    private ChunkReader eventChunks() {
-        BatchCursor cursor = new BatchCursor(connection, batchId, ctx.config().fetchSize());
-        return fetchThreads == null || transaction.sharedWithHandlers() ? ChunkReader.synchronous(cursor)
-                : ChunkReader.prefetching(cursor, fetchThreads);
     }
 
     private void handle(RawEvent e) throws SQLException {

@@ -30,11 +30,6 @@ final class BatchTransaction {
         this.guarded = exactlyOnce ? guard(connection) : null;
     }
 
-    /** Whether handlers may use the batch's connection (exactly-once); then only their thread may use it meanwhile. */
-    boolean sharedWithHandlers() {
-        return exactlyOnce;
-    }
-
     /** The connection for the current handler call; takes the savepoint on first use. */
     Connection forHandler() {
         if (!exactlyOnce) {

@@ -45,7 +45,6 @@ public final class ConsumerRunner {
     private final Wakeup wakeup;
     private final Poller poller;
     private final GroupView groupView;
-    private final FetchThreads fetchThreads;
     private final AtomicReference<SeekRequest> pendingSeek = new AtomicReference<>();
     private final List<MemberLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -72,7 +71,6 @@ public final class ConsumerRunner {
         this.poller = new Poller(config);
         this.groupView = config.isGroup() ? new GroupView(config.queue(), config.consumer(),
                 groupListener != null ? groupListener : new GroupListener() { }) : null;
-        this.fetchThreads = new FetchThreads(config.queue());
     }
 
     // ---- lifecycle
@@ -179,7 +177,6 @@ public final class ConsumerRunner {
         synchronized (this) {
             if (state == ConsumerState.NEW || state == ConsumerState.STOPPED) {
                 state = ConsumerState.STOPPED;
-                stopFetchThreads();
                 return true;
             }
             state = ConsumerState.STOPPING;
@@ -193,7 +190,6 @@ public final class ConsumerRunner {
             abandon();
         }
         stopHelpers();
-        stopFetchThreads();
         failPendingSeek();
         if (config.isGroup()) {
             leaveGroup();
@@ -248,14 +244,6 @@ public final class ConsumerRunner {
         }
         if (heartbeats != null) {
             heartbeats.close();
-        }
-    }
-
-    /** Ends the idle fetch threads; one still fetching for a batch left behind ends when its fetch does. */
-    private void stopFetchThreads() {
-        if (!fetchThreads.shutdown(ABORT_GRACE)) {
-            LOG.warn("A fetch thread is still reading a batch that was left behind{}; it ends when the read does",
-                    ctx.where());
         }
     }
 
@@ -372,7 +360,7 @@ public final class ConsumerRunner {
             if (next.batchId() == null) {
                 return OptionalInt.empty();
             }
-            return OptionalInt.of(new BatchRun(ctx, c, next.batchId(), member, null, () -> false, fetchThreads).run());
+            return OptionalInt.of(new BatchRun(ctx, c, next.batchId(), member, null, () -> false).run());
         } catch (SQLException e) {
             ctx.metrics().errors.mark();
             throw Errors.translate(e, "Processing a batch", config.queue(), config.consumer());
@@ -403,10 +391,6 @@ public final class ConsumerRunner {
 
     Heartbeats heartbeats() {
         return heartbeats;
-    }
-
-    FetchThreads fetchThreads() {
-        return fetchThreads;
     }
 
     DataSource dataSource() {

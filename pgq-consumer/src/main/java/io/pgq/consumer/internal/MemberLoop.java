@@ -102,7 +102,7 @@ final class MemberLoop implements Runnable {
         }
         inBatch = true;
         try {
-            new BatchRun(ctx, c, batch, member, heartbeat, runner::isAborting, runner.fetchThreads()).run();
+            new BatchRun(ctx, c, batch, member, heartbeat, runner::isAborting).run();
         } finally {
             inBatch = false;
         }
