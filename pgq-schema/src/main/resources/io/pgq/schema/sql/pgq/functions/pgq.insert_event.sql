@@ -41,18 +41,18 @@ declare
 begin
     -- The common case in one expression (every PL/pgSQL statement costs set-up in each
     -- transaction, which one event per transaction pays in full): the transaction's first
-    -- event, no insert buffer armed, into the queue whose data table the session remembers,
-    -- and no change that could move the queue's inserts has begun since the session read it
-    -- (the xid is assigned before the sequence is read; rotation safety, NOTES-pgq.md).  It
-    -- remembers the slot for the transaction's next events, as the general path below does.
+    -- write (no xid yet, so no event and no armed insert buffer either), into the queue whose
+    -- data table the session remembers, and no change that could move the queue's inserts has
+    -- begun since the session read it (the xid is assigned before the sequence is read;
+    -- rotation safety, NOTES-pgq.md).  It leaves no trace in settings: a transaction that
+    -- changes none costs less at commit.  Its next event finds the xid assigned and takes the
+    -- general path, which remembers the slot for the transaction.
     v_slot := case
-        when coalesce(current_setting('pgq.insert_cache_name', true), '') = ''
-         and coalesce(current_setting('pgq.ib_name', true), '') = ''
+        when txid_current_if_assigned() is null
          and current_setting('pgq.sc_name', true) = '#' || queue_name
          and txid_current() is not null
          and coalesce(pg_sequence_last_value(%s), 0) = current_setting('pgq.sc_layout', true)::int8
-        then case when set_config('pgq.insert_cache_name', '#' || queue_name, true) <> ''
-                  then set_config('pgq.insert_cache_slot', current_setting('pgq.sc_slot'), true)::int8 end
+        then current_setting('pgq.sc_slot')::int8
     end;
     if v_slot is null then
         -- the general path
@@ -89,8 +89,11 @@ begin
                and coalesce(pg_sequence_last_value(%s), 0) = current_setting('pgq.sc_layout', true)::int8 then
                 -- the session's cached slot: read in an earlier transaction, and no change that
                 -- could move the queue's inserts has begun since (the xid is assigned before the
-                -- sequence is read; rotation safety, NOTES-pgq.md)
+                -- sequence is read; rotation safety, NOTES-pgq.md).  The transaction had its xid
+                -- before this event (else the fast path above had taken it), most likely from
+                -- its first event through the fast path, which left no count: this is the 2nd.
                 v_slot := current_setting('pgq.sc_slot')::int8;
+                v_dummy := set_config('pgq.ib_n', '2', true);
             else
                 -- the checked path.  The xid is assigned BEFORE the queue row is read (rotation
                 -- safety, NOTES-pgq.md); outside READ COMMITTED the row is share-locked.
