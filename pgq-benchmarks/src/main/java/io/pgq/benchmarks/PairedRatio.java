@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * Scenarios: {@code insert_event} one per transaction with 4 clients vs one INSERT into the
  * baseline table; 100 per transaction in one statement vs one INSERT ... SELECT of 100 rows;
- * the producer's {@code send} (4 clients) vs a JDBC INSERT; {@code sendAll} of 1,000 vs a JDBC
+ * the producer's {@code send} (1 client, as {@link ProducerBenchmark}, and 4 clients) vs a JDBC INSERT; {@code sendAll} of 1,000 vs a JDBC
  * batch INSERT of 1,000 rows; the typed consumer with a no-op handler vs a raw JDBC loop over
  * {@code pgq.get_batch_events} (both over the same 10,000-event batch, {@link ConsumerBenchmark}).
  * The producer and consumer scenarios run for pgq-java only.
@@ -71,6 +71,7 @@ public final class PairedRatio {
                 run("insert_event x100 in one statement", impl, seconds, 1, () -> insertHundred(db));
                 if (impl.equals(BenchDatabase.PGQ_JAVA)) {
                     try (Pgq pgq = db.client(4)) {
+                        run("producer send, 1 per tx, 1 client", impl, seconds, 1, () -> send(db, pgq));
                         run("producer send, 1 per tx, 4 clients", impl, seconds, 4, () -> send(db, pgq));
                         run("producer sendAll of 1,000", impl, seconds, 1, () -> sendAll(db, pgq));
                     }
