@@ -157,6 +157,20 @@ class InsertBufferTest {
     }
 
     @Test
+    void theBufferArmsAtTheFifthEventAlsoWhenTheFirstTookTheSessionsRememberedTable() throws SQLException {
+        sql.execute("select pgq.insert_event(?, 'n', 'e0')", queue);   // the session now remembers the queue's table
+        String table = sql.scalar("select pgq.current_event_table(?)", queue);
+        sql.begin();
+        for (int i = 1; i <= 6; i++) {   // one statement each: the first finds no xid yet (the fast path)
+            sql.execute("select pgq.insert_event(?, 'n', ?)", queue, "e" + i);
+        }
+        assertThat(sql.scalar("select count(*) from " + table)).as("e0 and the first four go in directly").isEqualTo("5");
+        sql.commit();
+
+        assertThat(data(delivered(queue))).containsExactlyElementsOf(expectedData(0, 6));
+    }
+
+    @Test
     void switchingQueuesWritesTheOtherQueuesBufferFirst() throws SQLException {
         String other = queue + "_b";
         sql.createEagerQueue(other);
