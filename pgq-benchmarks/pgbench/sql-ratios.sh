@@ -32,7 +32,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 for tool in psql pgbench; do
-  command -v $tool >/dev/null || { echo "$tool is needed (Debian: postgresql-client / postgresql)" >&2; exit 2; }
+  command -v $tool >/dev/null || { echo "$tool is needed (Debian: psql in postgresql-client-15, pgbench in postgresql-15)" >&2; exit 2; }
 done
 
 write_scripts() {
