@@ -53,7 +53,8 @@ prepare_database() {
   case $impl in
     pgq-java)
       [ -f "$install_sql" ] || { echo "build first: ./mvnw -q -DskipTests -pl pgq-schema -am install" >&2; exit 2; }
-      psql -qX -v ON_ERROR_STOP=1 -d "$db" -f "$install_sql" >/dev/null 2>&1 ;;
+      psql -qX -v ON_ERROR_STOP=1 -d "$db" -f "$install_sql" >/dev/null 2>"$work/install.log" \
+        || { cat "$work/install.log" >&2; exit 1; } ;;
     reference)
       psql -qX -v ON_ERROR_STOP=1 -d "$db" -c "create extension pgq" >/dev/null ;;
     *) echo "impl must be pgq-java or reference, got $impl" >&2; exit 2 ;;
@@ -67,21 +68,25 @@ create index baseline_txid_idx on baseline (ev_txid);
 SQL
 }
 
-# Mean latency (ms) of each script of one interleaved pgbench run: prints "baseline candidate".
+# One pgbench run of both scripts, interleaved: db clients seconds base cand.
+pgbench_pair() {
+  pgbench -n -M prepared -c "$2" -j "$(( $2 < 2 ? $2 : 2 ))" -T "$3" -f "$work/$4.sql@1" -f "$work/$5.sql@1" "$1" 2>&1
+}
+
+# Mean latency (ms) of each script of one interleaved run on empty tables: prints "baseline candidate".
 paired_run() {
   local db=$1 clients=$2 base=$3 cand=$4
-  # both tables start empty (the event tables are children of the queue's data table)
+  # (the event tables are children of the queue's data table)
   psql -qXAt -d "$db" -c "select 'truncate baseline, ' || string_agg(queue_data_pfx, ', ') from pgq.queue" \
     | psql -qX -d "$db" >/dev/null
-  pgbench -n -M prepared -c "$clients" -j "$(( clients < 2 ? clients : 2 ))" -T "$DURATION" \
-          -f "$work/$base.sql@1" -f "$work/$cand.sql@1" "$db" 2>&1 \
+  pgbench_pair "$db" "$clients" "$DURATION" "$base" "$cand" \
     | awk '/^SQL script/ {s = $4} /latency average/ && s != "" {printf "%s ", $5} END {print ""}'
 }
 
 scenario() {
   local impl=$1 db=$2 name=$3 clients=$4 base=$5 cand=$6
   local ratios=()
-  pgbench -n -M prepared -c "$clients" -j "$(( clients < 2 ? clients : 2 ))" -T 2 -f "$work/$base.sql@1" -f "$work/$cand.sql@1" "$db" >/dev/null 2>&1
+  pgbench_pair "$db" "$clients" 2 "$base" "$cand" >/dev/null    # warm-up
   for ((r = 1; r <= ROUNDS; r++)); do
     read -r lb lc <<< "$(paired_run "$db" "$clients" "$base" "$cand")"
     ratios+=("$(awk -v b="$lb" -v c="$lc" 'BEGIN {printf "%.3f", b / c}')")

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * Scenarios: {@code insert_event} one per transaction with 4 clients vs one INSERT into the
  * baseline table; 100 per transaction in one statement vs one INSERT ... SELECT of 100 rows;
- * the producer's {@code send} (1 client, as {@link ProducerBenchmark}, and 4 clients) vs a JDBC INSERT; {@code sendAll} of 1,000 vs a JDBC
- * batch INSERT of 1,000 rows; the typed consumer with a no-op handler vs a raw JDBC loop over
+ * the producer's {@code send} (1 client, as {@link ProducerBenchmark}, and 4 clients) vs a JDBC
+ * INSERT; {@code sendAll} of 1,000 vs a JDBC batch INSERT of 1,000 rows; the typed consumer with a no-op handler vs a raw JDBC loop over
  * {@code pgq.get_batch_events} (both over the same 10,000-event batch, {@link ConsumerBenchmark}).
  * The producer and consumer scenarios run for pgq-java only.
  */

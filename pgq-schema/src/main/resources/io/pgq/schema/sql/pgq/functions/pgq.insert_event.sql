@@ -161,17 +161,19 @@ begin
 end;
 $body$,
         case when i_variant = 'public' then E'\n    i_caller    name;' else '' end,
-        pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid) || '::pg_catalog.oid',
+        layout_seq,
         case when i_variant = 'public' then 'null' else 'i_caller' end,
-        pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid) || '::pg_catalog.oid',
-        pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid) || '::pg_catalog.oid',
+        layout_seq,
+        layout_seq,
         case when i_variant = 'public' then 'insert_event' else '_insert_event' end,
         case when i_variant = 'public' then 'insert_event' else '_insert_event' end,
         i_tree,
         case when i_variant = 'public'
              then 'pgq.insert_event(queue_name, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4)'
              else 'pgq._insert_event(queue_name, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4, i_caller)'
-        end);
+        end)
+      from (select pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid)
+                   || '::pg_catalog.oid' as layout_seq) c;   -- the sequence's oid, a constant in the body
 $gen$;
 
 -- The two functions as they are without any queue (no IF-tree: the dynamic insert);
