@@ -29,7 +29,9 @@
 --   pgq._insert_event_flush(slot, buffer, simple)       not SD, executable by nobody
 --
 -- and pgq.insert_event / pgq._insert_event hold the same IF-tree over the buckets, calling
--- pgq._insert_event_fast_b<b> (pgq.insert_event.sql).
+-- pgq._insert_event_fast_b<b> (pgq.insert_event.sql).  While the unflagged queues have at
+-- most 64 data tables in all (21 queues of 3 tables), they hold the INSERTs themselves
+-- instead: an IF-tree over all those slots, one PL/pgSQL call level less per event.
 --
 -- The slot comes from a transaction-local setting that a session can forge.  That lets it
 -- choose which data table of an unflagged queue its own events go to, nothing more; see
@@ -38,10 +40,11 @@
 -- (pgq._insert_event_dynamic), which is always correct.
 --
 -- Cost of a change: create_queue, drop_queue and a change of a queue's insert flags or
--- queue_ntables (row trigger queue_insert_layout) regenerate only the two functions of the
--- queue's bucket (at most 16 queues), and the dispatchers only when a bucket appears or
--- disappears (once per 16 queue ids).  A function is only replaced when its generated text
--- differs.  upgrade_schema (every install) checks every bucket, drops the functions of
+-- queue_ntables (row trigger queue_insert_layout) regenerate the functions of the queue's
+-- bucket (at most 16 queues) and the dispatchers.  A function is only replaced when its
+-- generated text differs: the dispatchers change when a bucket appears or disappears, and
+-- insert_event / _insert_event also while they hold the INSERTs themselves.  Rotation
+-- changes none of them (every data table of a queue has its leaf).  upgrade_schema (every install) checks every bucket, drops the functions of
 -- buckets without queues and the dispatchers are regenerated when they differ.
 
 -- Regenerates all generated insert functions (upgrade_schema): every bucket, the
@@ -104,10 +107,8 @@ begin
                          '_insert_event_flush_b' || v_bucket);
     if exists (select 1 from pgq.queue q where q.queue_id between v_bucket * 16 and v_bucket * 16 + 15) then
         perform pgq._insert_install_bucket(v_bucket);
-        if v_existing < 3 then
-            -- a new bucket
-            perform pgq._insert_install_dispatchers();
-        end if;
+        -- a new bucket, or a change of the slots that insert_event may hold itself
+        perform pgq._insert_install_dispatchers();
     elsif v_existing > 0 then
         -- the bucket's last queue is gone
         perform pgq._insert_install_dispatchers();
@@ -226,6 +227,8 @@ declare
     v_buckets   text[];
     v_count     integer;
     v_tree      text;
+    v_fast      int8[];
+    v_fast_tbl  text[];
 begin
     select array_agg(b::int8 << 14 order by b), array_agg(b::text order by b)
       into v_starts, v_buckets
@@ -252,7 +255,19 @@ begin
 end;
 $body$, pgq._insert_static_tree('flush-dispatch', v_starts, v_buckets, null, null, 1, v_count, 1)));
 
-    v_tree := pgq._insert_static_tree('impl-dispatch', v_starts, v_buckets, null, null, 1, v_count, 2);
+    select array_agg(q.queue_id::int8 * 1024 + t.n order by q.queue_id, t.n),
+           array_agg(pgq.quote_fqname(q.queue_data_pfx || '_' || t.n::text) order by q.queue_id, t.n)
+      into v_fast, v_fast_tbl
+      from pgq.queue q
+     cross join lateral generate_series(0, least(q.queue_ntables, 1024) - 1) t(n)
+     where not (q.queue_disable_insert or q.queue_per_tx_limit is not null);
+    if coalesce(array_length(v_fast, 1), 0) <= 64 then
+        -- few enough data tables: insert_event holds their INSERTs itself
+        v_tree := pgq._insert_static_tree('impl-inline', v_fast, v_fast_tbl, null, null, 1,
+                                          coalesce(array_length(v_fast, 1), 0), 1);
+    else
+        v_tree := pgq._insert_static_tree('impl-dispatch', v_starts, v_buckets, null, null, 1, v_count, 2);
+    end if;
     perform pgq._insert_install_function('insert_event', 'impl-public', pgq._insert_event_source('public', v_tree));
     perform pgq._insert_install_function('_insert_event', 'impl-caller', pgq._insert_event_source('caller', v_tree));
 end;
@@ -312,7 +327,8 @@ $$;
 
 -- Text of a binary search over the sorted i_slots[i_lo .. i_hi].
 -- i_kind 'static' or 'fast': one INSERT per leaf (slot = queue_id * 1024 + table; see
--- above).  i_kind 'static-dispatch', 'flush-dispatch' or 'impl-dispatch': i_slots are the
+-- above); 'impl-inline': the leaves of 'fast' in the terms of insert_event (v_slot and its
+-- parameters).  i_kind 'static-dispatch', 'flush-dispatch' or 'impl-dispatch': i_slots are the
 -- first slots of the buckets and i_tables the bucket numbers; each leaf calls the bucket's
 -- function (a slot is sent to the bucket whose range is the last one starting at or below
 -- it; that function returns NULL for slots it does not serve).
@@ -376,6 +392,12 @@ begin
                     || v_pad || format('    insert into %s (ev_time, ev_type, ev_data,', i_tables[i]) || E'\n'
                     || v_pad || '                    ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n'
                     || v_pad || '    values (pg_catalog.now(), i_ev_type, i_ev_data, i_ev_extra1, i_ev_extra2, i_ev_extra3, i_ev_extra4)' || E'\n';
+            elsif i_kind = 'impl-inline' then
+                v_out := v_out
+                    || v_pad || format('if v_slot = %s then', i_slots[i]) || E'\n'
+                    || v_pad || format('    insert into %s (ev_time, ev_type, ev_data,', i_tables[i]) || E'\n'
+                    || v_pad || '                    ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n'
+                    || v_pad || '    values (pg_catalog.now(), ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n';
             else
                 v_out := v_out
                     || v_pad || format('if i_slot = %s%s then', i_slots[i],
@@ -395,7 +417,8 @@ begin
         return v_out;
     end if;
     v_mid := (i_lo + i_hi + 1) / 2;
-    return v_pad || format('if i_slot < %s then', i_slots[v_mid]) || E'\n'
+    return v_pad || format('if %s < %s then', case when i_kind = 'impl-inline' then 'v_slot' else 'i_slot' end,
+                           i_slots[v_mid]) || E'\n'
         || pgq._insert_static_tree(i_kind, i_slots, i_tables, i_seqs, i_flagged, i_lo, v_mid - 1, i_depth + 1)
         || v_pad || 'else' || E'\n'
         || pgq._insert_static_tree(i_kind, i_slots, i_tables, i_seqs, i_flagged, v_mid, i_hi, i_depth + 1)

@@ -13,10 +13,12 @@
 --   INSERT ... SELECT at commit or when it fills (pgq._insert_buffer.sql).
 --
 -- Both functions are generated (by pgq._insert_install_dispatchers, from the text below)
--- because their direct insert is a binary IF-tree over the buckets of 16 queue ids whose
--- leaves call the bucket's pgq._insert_event_fast_b<n> (one static INSERT per data table,
--- see pgq._generate_insert_static.sql): one PL/pgSQL call level between the producer and
--- its INSERT.  SECURITY DEFINER: writers have no INSERT privilege on event tables.
+-- because their direct insert is a binary IF-tree: while the unflagged queues have at most
+-- 64 data tables in all, over those tables, whose leaves are static INSERTs (no PL/pgSQL
+-- call between the producer and its INSERT); beyond that over the buckets of 16 queue ids,
+-- whose leaves call the bucket's pgq._insert_event_fast_b<n> (one static INSERT per data
+-- table, see pgq._generate_insert_static.sql).  SECURITY DEFINER: writers have no INSERT
+-- privilege on event tables.
 --
 -- pgq._insert_event differs only in i_caller, the role calling the 3-argument form (its
 -- current_user): when the buffer is armed and that role may take ids from the queue's
