@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * Scenarios: {@code insert_event} one per transaction with 4 clients vs one INSERT into the
  * baseline table; 100 per transaction in one statement vs one INSERT ... SELECT of 100 rows;
- * the producer's {@code send} (1 client, as {@link ProducerBenchmark}, and 4 clients) vs a JDBC
- * INSERT; {@code sendAll} of 1,000 vs a JDBC batch INSERT of 1,000 rows; the typed consumer with a no-op handler vs a raw JDBC loop over
+ * the producer's {@code send} vs a JDBC INSERT, three ways: both through the client's pool (1 client,
+ * as {@link ProducerBenchmark}, and 4 clients), both on one held connection ({@code send(Connection,
+ * ...)}), and the pooled {@code send} vs an INSERT on a held connection; {@code sendAll} of 1,000 vs a JDBC batch INSERT of 1,000 rows; the typed consumer with a no-op handler vs a raw JDBC loop over
  * {@code pgq.get_batch_events} (both over the same 10,000-event batch, {@link ConsumerBenchmark}).
  * The producer and consumer scenarios run for pgq-java only.
  */
@@ -71,8 +72,10 @@ public final class PairedRatio {
                 run("insert_event x100 in one statement", impl, seconds, 1, () -> insertHundred(db));
                 if (impl.equals(BenchDatabase.PGQ_JAVA)) {
                     try (Pgq pgq = db.client(4)) {
-                        run("producer send, 1 per tx, 1 client", impl, seconds, 1, () -> send(db, pgq));
-                        run("producer send, 1 per tx, 4 clients", impl, seconds, 4, () -> send(db, pgq));
+                        run("producer send, 1 client, pooled", impl, seconds, 1, () -> sendPooled(pgq));
+                        run("producer send, 4 clients, pooled", impl, seconds, 4, () -> sendPooled(pgq));
+                        run("producer send(conn), 4 clients, held", impl, seconds, 4, () -> sendHeld(db, pgq));
+                        run("producer send, 4 clients, vs held", impl, seconds, 4, () -> send(db, pgq));
                         run("producer sendAll of 1,000", impl, seconds, 1, () -> sendAll(db, pgq));
                     }
                 }
@@ -162,6 +165,39 @@ public final class PairedRatio {
         });
     }
 
+    /**
+     * {@code send} vs a plain INSERT as an application writes one with a pool: both borrow a
+     * connection from the client's pool, run one statement in auto-commit and give it back.
+     */
+    private static Client sendPooled(Pgq pgq) {
+        String insert = "INSERT INTO " + BASELINE
+                + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)";
+        return client(() -> {
+        }, () -> {
+            try (Connection c = pgq.dataSource().getConnection(); PreparedStatement plain = c.prepareStatement(insert)) {
+                bind(plain, 0);
+                plain.executeUpdate();
+            }
+        }, () -> pgq.producer().send(QUEUE, "bench", PAYLOAD));
+    }
+
+    /** {@code send} on the caller's connection (auto-commit) vs a plain INSERT on the same connection. */
+    private static Client sendHeld(BenchDatabase db, Pgq pgq) throws SQLException {
+        Connection c = db.connect();
+        PreparedStatement plain = c.prepareStatement("INSERT INTO " + BASELINE
+                + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)");
+        OutgoingEvent event = OutgoingEvent.of("bench", PAYLOAD);
+        return client(c, () -> {
+            bind(plain, 0);
+            plain.executeUpdate();
+        }, () -> pgq.producer().send(c, QUEUE, event));
+    }
+
+    /**
+     * {@code send} through the pool vs a plain INSERT on a connection held for the whole run,
+     * with its statement prepared once: the pool's borrowing and the second backend process
+     * weigh on the candidate only.
+     */
     private static Client send(BenchDatabase db, Pgq pgq) throws SQLException {
         Connection c = db.connect();
         PreparedStatement plain = c.prepareStatement("INSERT INTO " + BASELINE
@@ -225,6 +261,15 @@ public final class PairedRatio {
     }
 
     private static Client client(Connection c, Op baseline, Op candidate) {
+        return client(c::close, baseline, candidate);
+    }
+
+    /** Something to close when a client is done. */
+    private interface Cleanup {
+        void close() throws SQLException;
+    }
+
+    private static Client client(Cleanup cleanup, Op baseline, Op candidate) {
         return new Client() {
             @Override
             public Op baseline() {
@@ -238,7 +283,7 @@ public final class PairedRatio {
 
             @Override
             public void close() throws SQLException {
-                c.close();
+                cleanup.close();
             }
         };
     }

@@ -1,5 +1,6 @@
 package io.pgq.core.internal;
 
+import io.pgq.core.OutgoingEvent;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,18 +26,27 @@ final class EventInserts {
     }
 
     static long[] insert(Connection c, String queue, EncodedEvents events) throws SQLException {
-        return events.size() == 1 ? new long[] {insertOne(c, queue, events)} : insertMany(c, queue, events);
+        return events.size() == 1
+                ? new long[] {insertOne(c, queue, events.types()[0], events.data()[0], events.extra1()[0],
+                        events.extra2()[0], events.extra3()[0], events.extra4()[0])}
+                : insertMany(c, queue, events);
     }
 
-    private static long insertOne(Connection c, String queue, EncodedEvents e) throws SQLException {
+    /** One event whose payload is already {@code data}. */
+    static long insertOne(Connection c, String queue, OutgoingEvent event, String data) throws SQLException {
+        return insertOne(c, queue, event.type(), data, event.extra1(), event.extra2(), event.extra3(), event.extra4());
+    }
+
+    private static long insertOne(Connection c, String queue, String type, String data, String extra1, String extra2,
+            String extra3, String extra4) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(ONE)) {
             st.setString(1, queue);
-            st.setString(2, e.types()[0]);
-            st.setString(3, e.data()[0]);
-            st.setString(4, e.extra1()[0]);
-            st.setString(5, e.extra2()[0]);
-            st.setString(6, e.extra3()[0]);
-            st.setString(7, e.extra4()[0]);
+            st.setString(2, type);
+            st.setString(3, data);
+            st.setString(4, extra1);
+            st.setString(5, extra2);
+            st.setString(6, extra3);
+            st.setString(7, extra4);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

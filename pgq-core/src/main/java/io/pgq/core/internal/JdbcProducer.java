@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
@@ -37,15 +38,19 @@ public final class JdbcProducer implements Producer {
 
     @Override
     public long send(String queue, OutgoingEvent event) {
-        return sendAll(queue, List.of(Objects.requireNonNull(event, "event")))[0];
+        String data = encodeOne(queue, event);
+        return timedOne(queue, () -> {
+            try (Connection c = autoCommitting(dataSource.getConnection())) {
+                return EventInserts.insertOne(c, queue, event, data);
+            }
+        });
     }
 
     @Override
     public long[] sendAll(String queue, List<OutgoingEvent> events) {
         EncodedEvents encoded = EncodedEvents.encode(Names.queue(queue), events, codec);
         return timed(queue, encoded.size(), () -> {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
+            try (Connection c = autoCommitting(dataSource.getConnection())) {
                 return EventInserts.insert(c, queue, encoded);
             }
         });
@@ -53,7 +58,9 @@ public final class JdbcProducer implements Producer {
 
     @Override
     public long send(Connection connection, String queue, OutgoingEvent event) {
-        return sendAll(connection, queue, List.of(Objects.requireNonNull(event, "event")))[0];
+        Objects.requireNonNull(connection, "connection");
+        String data = encodeOne(queue, event);
+        return timedOne(queue, () -> EventInserts.insertOne(connection, queue, event, data));
     }
 
     @Override
@@ -102,9 +109,28 @@ public final class JdbcProducer implements Producer {
         return timed(queue, -1, () -> EventCopy.copy(connection, queue, events, codec));
     }
 
+    /** Validates one event before anything is written: its queue name, and its payload as text. */
+    private String encodeOne(String queue, OutgoingEvent event) {
+        Names.queue(queue);
+        return codec.encode(queue, Objects.requireNonNull(event, "event").payload());
+    }
+
+    /** A pooled connection in auto-commit mode: each statement is its own transaction. */
+    private static Connection autoCommitting(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+        }
+        return c;
+    }
+
     /** A database call that returns ids or a count. */
     private interface Call<T> {
         T run() throws SQLException;
+    }
+
+    /** A database call that sends one event and returns its id. */
+    private interface OneCall {
+        long run() throws SQLException;
     }
 
     private <T> T timed(String queue, int knownSize, Call<T> call) {
@@ -113,14 +139,31 @@ public final class JdbcProducer implements Producer {
         try {
             T result = call.run();
             long count = result instanceof long[] ids ? ids.length : (Long) result;
-            m.events().mark(count);
-            m.batchSize().update(knownSize >= 0 ? knownSize : count);
+            m.sent(count, knownSize >= 0 ? knownSize : count);
             return result;
         } catch (SQLException | RuntimeException e) {
-            m.errors().mark();
-            throw Errors.translate(e, "Sending events", queue, null);
+            throw failed(m, e, queue);
         } finally {
-            m.send().update(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            m.send().update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private long timedOne(String queue, OneCall call) {
+        ProducerMetrics.PerQueue m = metrics.of(queue);
+        long start = System.nanoTime();
+        try {
+            long id = call.run();
+            m.sent(1, 1);
+            return id;
+        } catch (SQLException | RuntimeException e) {
+            throw failed(m, e, queue);
+        } finally {
+            m.send().update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static RuntimeException failed(ProducerMetrics.PerQueue m, Exception e, String queue) {
+        m.errors().mark();
+        return Errors.translate(e, "Sending events", queue, null);
     }
 }

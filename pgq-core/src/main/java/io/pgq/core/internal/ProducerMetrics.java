@@ -1,8 +1,10 @@
 package io.pgq.core.internal;
 
 import com.codahale.metrics.Histogram;
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Reservoir;
 import com.codahale.metrics.Timer;
 import io.pgq.core.PgqMetrics;
 import java.util.Map;
@@ -12,6 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ProducerMetrics {
 
     record PerQueue(Meter events, Timer send, Histogram batchSize, Meter errors) {
+
+        /** Records {@code count} events sent by a call of {@code size} events. */
+        void sent(long count, long size) {
+            events.mark(count);
+            batchSize.update(size);
+        }
     }
 
     private final MetricRegistry registry;
@@ -22,10 +30,16 @@ final class ProducerMetrics {
     }
 
     PerQueue of(String queue) {
-        return byQueue.computeIfAbsent(queue, q -> new PerQueue(
+        PerQueue m = byQueue.get(queue);
+        return m != null ? m : byQueue.computeIfAbsent(queue, q -> new PerQueue(
                 registry.meter(PgqMetrics.producerEvents(q)),
-                registry.timer(PgqMetrics.producerSend(q)),
-                registry.histogram(PgqMetrics.producerBatchSize(q)),
+                registry.timer(PgqMetrics.producerSend(q), () -> new Timer(lockFreeReservoir())),
+                registry.histogram(PgqMetrics.producerBatchSize(q), () -> new Histogram(lockFreeReservoir())),
                 registry.meter(PgqMetrics.producerErrors(q))));
+    }
+
+    /** The default reservoir's statistics without its lock, which concurrent senders would share. */
+    private static Reservoir lockFreeReservoir() {
+        return LockFreeExponentiallyDecayingReservoir.builder().build();
     }
 }
