@@ -29,7 +29,9 @@ import org.postgresql.PGConnection;
 
 /**
  * The pgq-core producer against plain JDBC into a baseline table of the same shape, one client,
- * in events per second: {@code send} in its own transaction vs one INSERT; {@code sendAll} of
+ * in events per second: {@code send} in its own transaction vs one INSERT, on a held connection
+ * with its statement prepared once ({@code baselineInsert1PerTx}) and through the client's pool as
+ * an application would write it ({@code baselineInsertPooled1PerTx}); {@code sendAll} of
  * 1,000 events vs a JDBC batch INSERT of 1,000 rows; {@code copy} of 100,000 events vs a raw COPY
  * of the same rows. {@code insertEventSql1000PerTx} (one statement calling {@code pgq.insert_event}
  * 1,000 times) is the figure to compare with the reference ({@code -p impl=reference}).
@@ -45,6 +47,8 @@ public class ProducerBenchmark {
     static final String QUEUE = "bench_producer";
     static final String BASELINE = "bench_baseline";
     static final String PAYLOAD = InsertBenchmark.PAYLOAD;
+    static final String BASELINE_INSERT = "INSERT INTO " + BASELINE
+            + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)";
 
     @Param({BenchDatabase.PGQ_JAVA})
     public String impl;
@@ -65,8 +69,7 @@ public class ProducerBenchmark {
         db.createBaselineTable(BASELINE);
         pgq = db.client(2);
         jdbc = db.connect();
-        baselineInsert = jdbc.prepareStatement("INSERT INTO " + BASELINE
-                + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)");
+        baselineInsert = jdbc.prepareStatement(BASELINE_INSERT);
         insertEvent1000 = jdbc.prepareStatement("SELECT count(pgq.insert_event('" + QUEUE + "', 'bench', ? || i)) "
                 + "FROM generate_series(1, 1000) i");
         events1000 = events(1_000);
@@ -105,6 +108,15 @@ public class ProducerBenchmark {
         return baselineInsert.executeUpdate();
     }
 
+    /** The baseline as an application writes it with a pool: borrow, one INSERT in auto-commit, give back. */
+    @Benchmark
+    public int baselineInsertPooled1PerTx() throws SQLException {
+        try (Connection c = pgq.dataSource().getConnection(); PreparedStatement st = c.prepareStatement(BASELINE_INSERT)) {
+            bind(st, 0);
+            return st.executeUpdate();
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(1_000)
     public long[] sendAll1000PerTx() {
@@ -125,12 +137,16 @@ public class ProducerBenchmark {
     }
 
     private void bindBaseline(int i) throws SQLException {
-        baselineInsert.setString(1, "bench");
-        baselineInsert.setString(2, PAYLOAD + i);
-        baselineInsert.setString(3, null);
-        baselineInsert.setString(4, null);
-        baselineInsert.setString(5, null);
-        baselineInsert.setString(6, null);
+        bind(baselineInsert, i);
+    }
+
+    private static void bind(PreparedStatement st, int i) throws SQLException {
+        st.setString(1, "bench");
+        st.setString(2, PAYLOAD + i);
+        st.setString(3, null);
+        st.setString(4, null);
+        st.setString(5, null);
+        st.setString(6, null);
     }
 
     @Benchmark

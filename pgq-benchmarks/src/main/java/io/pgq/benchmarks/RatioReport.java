@@ -14,7 +14,8 @@ import java.util.Map;
  * (1.0 = as fast as the baseline, higher is faster). A benchmark and its baseline are paired
  * within one class and parameter set by their names' suffix from the first digit on, e.g.
  * {@code insertEvent1PerTx} with {@code baselineInsert1PerTx} (without digits: by the last word,
- * {@code tickPassBusy} with {@code baselineTickRowsBusy}).
+ * {@code tickPassBusy} with {@code baselineTickRowsBusy}). A benchmark with several baselines
+ * ({@code send1PerTx}: a held connection and a pooled one) gets a line for each.
  *
  * <pre>java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.RatioReport results.csv</pre>
  * where {@code results.csv} comes from JMH's {@code -rf csv -rff results.csv}.
@@ -52,17 +53,21 @@ public final class RatioReport {
 
     public static void main(String[] args) throws IOException {
         List<Row> rows = parse(Files.readAllLines(Path.of(args[0])));
-        Map<String, Row> baselines = new LinkedHashMap<>();
-        rows.stream().filter(Row::isBaseline).forEach(r -> baselines.put(key(r), r));
-        System.out.printf("%-45s %-12s %16s %16s %8s%n", "benchmark", "params", "score", "baseline", "ratio");
+        Map<String, List<Row>> baselines = new LinkedHashMap<>();
+        rows.stream().filter(Row::isBaseline).forEach(r -> baselines.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r));
+        System.out.printf("%-45s %-12s %16s %16s %8s  %s%n", "benchmark", "params", "score", "baseline", "ratio", "vs");
         for (Row r : rows) {
             if (r.isBaseline()) {
                 continue;
             }
-            Row base = baselines.get(key(r));
-            String ratio = base == null ? "-" : String.format(Locale.ROOT, "%.2fx", r.speed() / base.speed());
-            System.out.printf(Locale.ROOT, "%-45s %-12s %16s %16s %8s%n", r.clazz + "." + r.method, r.params,
-                    format(r), base == null ? "-" : format(base), ratio);
+            List<Row> bases = baselines.getOrDefault(key(r), List.of());
+            if (bases.isEmpty()) {
+                System.out.printf(Locale.ROOT, "%-45s %-12s %16s %16s %8s%n", r.clazz + "." + r.method, r.params, format(r), "-", "-");
+            }
+            for (Row base : bases) {
+                System.out.printf(Locale.ROOT, "%-45s %-12s %16s %16s %7.2fx  %s%n", r.clazz + "." + r.method, r.params,
+                        format(r), format(base), r.speed() / base.speed(), base.method);
+            }
         }
     }
 
