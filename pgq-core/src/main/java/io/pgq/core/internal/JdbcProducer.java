@@ -12,13 +12,15 @@ import org.jooq.DSLContext;
 
 /**
  * The producer. The hot paths use prepared statements of their own rather than jOOQ's query
- * rendering: one round trip per call, nothing rendered per event. Thread-safe.
+ * rendering: one round trip per call, nothing rendered per event. One event in its own
+ * transaction goes through the protocol's function call ({@link InsertEventCall}). Thread-safe.
  */
 public final class JdbcProducer implements Producer {
 
     private final DataSource dataSource;
     private final PayloadCodec codec;
     private final ProducerMetrics metrics;
+    private final InsertEventCall insertEventCall = new InsertEventCall();
 
     public JdbcProducer(DataSource dataSource, PayloadCodec codec, com.codahale.metrics.MetricRegistry registry) {
         this.dataSource = dataSource;
@@ -41,9 +43,17 @@ public final class JdbcProducer implements Producer {
         String data = encodeOne(queue, event);
         return timedOne(queue, () -> {
             try (Connection c = autoCommitting(dataSource.getConnection())) {
-                return EventInserts.insertOne(c, queue, event, data);
+                return insertOwnTransaction(c, queue, event, data);
             }
         });
+    }
+
+    /** One event as its own transaction on {@code c}, which is in auto-commit mode. */
+    private long insertOwnTransaction(Connection c, String queue, OutgoingEvent event, String data) throws SQLException {
+        return InsertEventCall.supports(c)
+                ? insertEventCall.insert(c, queue, event.type(), data, event.extra1(), event.extra2(), event.extra3(),
+                        event.extra4())
+                : EventInserts.insertOne(c, queue, event, data);
     }
 
     @Override
@@ -60,7 +70,10 @@ public final class JdbcProducer implements Producer {
     public long send(Connection connection, String queue, OutgoingEvent event) {
         Objects.requireNonNull(connection, "connection");
         String data = encodeOne(queue, event);
-        return timedOne(queue, () -> EventInserts.insertOne(connection, queue, event, data));
+        // (in the caller's transaction the statement: a failed function call would abort that transaction)
+        return timedOne(queue, () -> connection.getAutoCommit()
+                ? insertOwnTransaction(connection, queue, event, data)
+                : EventInserts.insertOne(connection, queue, event, data));
     }
 
     @Override
