@@ -170,11 +170,10 @@ public final class PairedRatio {
      * connection from the client's pool, run one statement in auto-commit and give it back.
      */
     private static Client sendPooled(Pgq pgq) {
-        String insert = "INSERT INTO " + BASELINE
-                + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)";
         return client(() -> {
         }, () -> {
-            try (Connection c = pgq.dataSource().getConnection(); PreparedStatement plain = c.prepareStatement(insert)) {
+            try (Connection c = pgq.dataSource().getConnection();
+                 PreparedStatement plain = c.prepareStatement(ProducerBenchmark.BASELINE_INSERT)) {
                 bind(plain, 0);
                 plain.executeUpdate();
             }
@@ -184,8 +183,7 @@ public final class PairedRatio {
     /** {@code send} on the caller's connection (auto-commit) vs a plain INSERT on the same connection. */
     private static Client sendHeld(BenchDatabase db, Pgq pgq) throws SQLException {
         Connection c = db.connect();
-        PreparedStatement plain = c.prepareStatement("INSERT INTO " + BASELINE
-                + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)");
+        PreparedStatement plain = c.prepareStatement(ProducerBenchmark.BASELINE_INSERT);
         OutgoingEvent event = OutgoingEvent.of("bench", PAYLOAD);
         return client(c, () -> {
             bind(plain, 0);
@@ -200,8 +198,7 @@ public final class PairedRatio {
      */
     private static Client send(BenchDatabase db, Pgq pgq) throws SQLException {
         Connection c = db.connect();
-        PreparedStatement plain = c.prepareStatement("INSERT INTO " + BASELINE
-                + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)");
+        PreparedStatement plain = c.prepareStatement(ProducerBenchmark.BASELINE_INSERT);
         return client(c, () -> {
             bind(plain, 0);
             plain.executeUpdate();
@@ -210,8 +207,7 @@ public final class PairedRatio {
 
     private static Client sendAll(BenchDatabase db, Pgq pgq) throws SQLException {
         Connection c = db.connect();
-        PreparedStatement plain = c.prepareStatement("INSERT INTO " + BASELINE
-                + " (ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) VALUES (now(), ?, ?, ?, ?, ?, ?)");
+        PreparedStatement plain = c.prepareStatement(ProducerBenchmark.BASELINE_INSERT);
         List<OutgoingEvent> events = ProducerBenchmark.events(1_000);
         return client(c, () -> {
             c.setAutoCommit(false);
@@ -252,12 +248,7 @@ public final class PairedRatio {
     }
 
     private static void bind(PreparedStatement st, int i) throws SQLException {
-        st.setString(1, "bench");
-        st.setString(2, PAYLOAD + i);
-        st.setString(3, null);
-        st.setString(4, null);
-        st.setString(5, null);
-        st.setString(6, null);
+        ProducerBenchmark.bind(st, i);
     }
 
     private static Client client(Connection c, Op baseline, Op candidate) {

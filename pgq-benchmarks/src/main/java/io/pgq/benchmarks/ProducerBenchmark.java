@@ -140,7 +140,8 @@ public class ProducerBenchmark {
         bind(baselineInsert, i);
     }
 
-    private static void bind(PreparedStatement st, int i) throws SQLException {
+    /** Binds row {@code i} of the baseline: type, payload {@code i}, no extra fields. */
+    static void bind(PreparedStatement st, int i) throws SQLException {
         st.setString(1, "bench");
         st.setString(2, PAYLOAD + i);
         st.setString(3, null);

@@ -386,18 +386,15 @@ begin
                     || v_pad || '    return 1;' || E'\n'
                     || v_pad || 'end if;' || E'\n';
                 continue;
-            elsif i_kind = 'fast' then
+            elsif i_kind in ('fast', 'impl-inline') then
+                -- (the bucket function's names are i_slot, i_ev_type, ...; insert_event's v_slot, ev_type, ...)
                 v_out := v_out
-                    || v_pad || format('if i_slot = %s then', i_slots[i]) || E'\n'
+                    || v_pad || format('if %s = %s then', case when i_kind = 'fast' then 'i_slot' else 'v_slot' end,
+                                       i_slots[i]) || E'\n'
                     || v_pad || format('    insert into %s (ev_time, ev_type, ev_data,', i_tables[i]) || E'\n'
                     || v_pad || '                    ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n'
-                    || v_pad || '    values (pg_catalog.now(), i_ev_type, i_ev_data, i_ev_extra1, i_ev_extra2, i_ev_extra3, i_ev_extra4)' || E'\n';
-            elsif i_kind = 'impl-inline' then
-                v_out := v_out
-                    || v_pad || format('if v_slot = %s then', i_slots[i]) || E'\n'
-                    || v_pad || format('    insert into %s (ev_time, ev_type, ev_data,', i_tables[i]) || E'\n'
-                    || v_pad || '                    ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n'
-                    || v_pad || '    values (pg_catalog.now(), ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n';
+                    || v_pad || format('    values (pg_catalog.now(), %1$sev_type, %1$sev_data, %1$sev_extra1, %1$sev_extra2, %1$sev_extra3, %1$sev_extra4)',
+                                       case when i_kind = 'fast' then 'i_' else '' end) || E'\n';
             else
                 v_out := v_out
                     || v_pad || format('if i_slot = %s%s then', i_slots[i],
