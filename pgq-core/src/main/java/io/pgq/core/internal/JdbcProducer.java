@@ -70,7 +70,7 @@ public final class JdbcProducer implements Producer {
     public long send(Connection connection, String queue, OutgoingEvent event) {
         Objects.requireNonNull(connection, "connection");
         String data = encodeOne(queue, event);
-        // (in the caller's transaction the statement: a failed function call would abort that transaction)
+        // in an open transaction the statement: a function call that failed would abort the caller's transaction
         return timedOne(queue, () -> connection.getAutoCommit()
                 ? insertOwnTransaction(connection, queue, event, data)
                 : EventInserts.insertOne(connection, queue, event, data));
