@@ -183,12 +183,8 @@ public final class PairedRatio {
     /** {@code send} on the caller's connection (auto-commit) vs a plain INSERT on the same connection. */
     private static Client sendHeld(BenchDatabase db, Pgq pgq) throws SQLException {
         Connection c = db.connect();
-        PreparedStatement plain = c.prepareStatement(ProducerBenchmark.BASELINE_INSERT);
         OutgoingEvent event = OutgoingEvent.of("bench", PAYLOAD);
-        return client(c, () -> {
-            bind(plain, 0);
-            plain.executeUpdate();
-        }, () -> pgq.producer().send(c, QUEUE, event));
+        return client(c, heldInsert(c), () -> pgq.producer().send(c, QUEUE, event));
     }
 
     /**
@@ -198,11 +194,16 @@ public final class PairedRatio {
      */
     private static Client send(BenchDatabase db, Pgq pgq) throws SQLException {
         Connection c = db.connect();
+        return client(c, heldInsert(c), () -> pgq.producer().send(QUEUE, "bench", PAYLOAD));
+    }
+
+    /** The baseline on a held connection: one INSERT in auto-commit, its statement prepared once. */
+    private static Op heldInsert(Connection c) throws SQLException {
         PreparedStatement plain = c.prepareStatement(ProducerBenchmark.BASELINE_INSERT);
-        return client(c, () -> {
+        return () -> {
             bind(plain, 0);
             plain.executeUpdate();
-        }, () -> pgq.producer().send(QUEUE, "bench", PAYLOAD));
+        };
     }
 
     private static Client sendAll(BenchDatabase db, Pgq pgq) throws SQLException {
