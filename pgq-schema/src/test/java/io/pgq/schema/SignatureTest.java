@@ -65,6 +65,9 @@ class SignatureTest {
             "get_batch_cursor(i_batch_id bigint, i_cursor_name text, i_quick_limit integer) -> SETOF record(" + EV + ") STRICT",
             "event_retry(x_batch_id bigint, x_event_id bigint, x_retry_time " + TS + ") -> integer SD",
             "event_retry(x_batch_id bigint, x_event_id bigint, x_retry_seconds integer) -> integer SD",
+            // pgq-java addition: event_retry for many events of a batch, reading it once
+            "event_retry_many(i_batch_id bigint, i_event_ids bigint[], i_retry_times " + TS + "[]) -> integer SD",
+            "event_retry_many(i_batch_id bigint, i_event_ids bigint[], i_retry_seconds integer) -> integer SD",
             "batch_retry(i_batch_id bigint, i_retry_seconds integer) -> integer SD",
             "finish_batch(x_batch_id bigint) -> integer SD",
             "batch_event_sql(x_batch_id bigint) -> text",

@@ -60,6 +60,8 @@ REVOKE ALL ON FUNCTION
     pgq.get_batch_cursor(bigint, text, int4),
     pgq.event_retry(bigint, bigint, timestamptz),
     pgq.event_retry(bigint, bigint, integer),
+    pgq.event_retry_many(bigint, bigint[], timestamptz[]),
+    pgq.event_retry_many(bigint, bigint[], integer),
     pgq.batch_retry(bigint, integer),
     pgq.force_tick(text),
     pgq.finish_batch(bigint)
@@ -80,6 +82,8 @@ GRANT EXECUTE ON FUNCTION
     pgq.get_batch_cursor(bigint, text, int4),
     pgq.event_retry(bigint, bigint, timestamptz),
     pgq.event_retry(bigint, bigint, integer),
+    pgq.event_retry_many(bigint, bigint[], timestamptz[]),
+    pgq.event_retry_many(bigint, bigint[], integer),
     pgq.batch_retry(bigint, integer),
     pgq.force_tick(text),
     pgq.finish_batch(bigint)
