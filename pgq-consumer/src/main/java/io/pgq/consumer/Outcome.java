@@ -9,8 +9,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #done()}: processed; nothing more happens to it.</li>
  *   <li>{@link #retry()} / {@link #retry(Duration)}: delivered again later
- *       ({@code pgq.event_retry}), with {@link Event#retryCount()} one higher; once the
- *       {@link RetryPolicy} has no attempts left it goes to the dead-letter queue instead.</li>
+ *       ({@code pgq.event_retry_many}, or {@code pgq.event_retry} on the reference PgQ), with
+ *       {@link Event#retryCount()} one higher; once the {@link RetryPolicy} has no attempts left
+ *       it goes to the dead-letter queue instead.</li>
  *   <li>{@link #deadLetter(String)}: moved to the dead-letter queue with this reason.</li>
  * </ul>
  *

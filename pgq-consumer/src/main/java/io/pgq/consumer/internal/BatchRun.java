@@ -55,7 +55,8 @@ final class BatchRun implements BatchContext {
         this.aborted = aborted;
         this.transaction = new BatchTransaction(connection,
                 ctx.config().deliveryMode() == io.pgq.consumer.DeliveryMode.EXACTLY_ONCE);
-        this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue());
+        this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue(),
+                ctx.schema());
         this.policy = ctx.config().retryPolicy();
     }
 
@@ -67,6 +68,7 @@ final class BatchRun implements BatchContext {
         try {
             BatchHandler batchHandler = ctx.routes().batchHandler();
             int events = batchHandler != null ? runBatchHandler(batchHandler) : runEvents();
+            outcomes.flushAll(connection);
             finish();
             connection.commit();
             committed = true;

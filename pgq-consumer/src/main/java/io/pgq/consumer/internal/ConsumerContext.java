@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgq.consumer.ConsumerConfig;
 import java.time.Clock;
 
-/** What every member of one consumer shares. Immutable apart from the metrics. */
-record ConsumerContext(ConsumerConfig config, Routes routes, ObjectMapper mapper, Clock clock, RunnerMetrics metrics) {
+/**
+ * What every member of one consumer shares. Immutable apart from the metrics and what
+ * {@link SchemaFeatures} learns on first use.
+ */
+record ConsumerContext(ConsumerConfig config, Routes routes, ObjectMapper mapper, Clock clock, RunnerMetrics metrics,
+                       SchemaFeatures schema) {
 
     String queue() {
         return config.queue();

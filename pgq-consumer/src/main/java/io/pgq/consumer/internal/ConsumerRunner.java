@@ -66,7 +66,7 @@ public final class ConsumerRunner {
         this.dataSource = pgq.dataSource();
         this.admin = pgq.admin();
         RunnerMetrics metrics = new RunnerMetrics(pgq.metrics(), config.queue(), config.consumer());
-        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics);
+        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics, new SchemaFeatures());
         this.wakeup = new Wakeup(config.pollInterval());
         this.poller = new Poller(config);
         this.groupView = config.isGroup() ? new GroupView(config.queue(), config.consumer(),
