@@ -1,6 +1,8 @@
 -- pgq.create_queue(queue): creates the queue row, its two sequences, the parent event
 -- table and queue_ntables data tables, grants, the first tick and the generated insert
 -- functions of the queue's bucket.  Returns 1 when created, 0 when the queue already exists.
+-- Sessions creating queues at once are serialized by a lock on pgq.queue, so of several
+-- sessions creating one name exactly one returns 1 and the others 0, in every isolation level.
 CREATE OR REPLACE FUNCTION pgq.create_queue(i_queue_name text)
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
@@ -25,9 +27,16 @@ begin
 
     v_queue_id := nextval('pgq.queue_queue_id_seq'::regclass);
     v_base := 'event_' || v_queue_id::text;
-    insert into pgq.queue (queue_id, queue_name, queue_data_pfx, queue_event_seq, queue_tick_seq)
-    values (v_queue_id, i_queue_name, 'pgq.' || v_base, 'pgq.' || v_base || '_id_seq', 'pgq.' || v_base || '_tick_seq')
-    returning queue_ntables into v_ntables;
+    begin
+        insert into pgq.queue (queue_id, queue_name, queue_data_pfx, queue_event_seq, queue_tick_seq)
+        values (v_queue_id, i_queue_name, 'pgq.' || v_base, 'pgq.' || v_base || '_id_seq', 'pgq.' || v_base || '_tick_seq')
+        returning queue_ntables into v_ntables;
+    exception
+        when unique_violation then
+            -- created by a session that committed after this transaction's snapshot was
+            -- taken (REPEATABLE READ, SERIALIZABLE): the lock above waited for it
+            return 0;
+    end;
 
     execute format('create sequence pgq.%I', v_base || '_tick_seq');
     execute format('create sequence pgq.%I', v_base || '_id_seq');
