@@ -47,7 +47,11 @@ import java.util.OptionalInt;
  * are thrown: {@link io.pgq.core.UnknownQueueException}, and
  * {@link io.pgq.core.ConsumerNotRegisteredException} when the consumer is not registered and
  * {@link ConsumerConfig#registerIfMissing()} is off (by default it is registered at
- * {@link ConsumerConfig#startPosition()}).
+ * {@link ConsumerConfig#startPosition()}). A transient failure while starting (a
+ * {@link io.pgq.core.RetriableException}: connection lost, serialization failure) is retried
+ * with the same backoff, up to 5 attempts, before it is thrown. Consumers of several queues may
+ * start at the same moment: registering the same names (such as the dead-letter queues'
+ * {@link DeadLetters#RESEND_CONSUMER}) concurrently is safe.
  */
 public final class PgqConsumer implements AutoCloseable {
 
@@ -70,6 +74,7 @@ public final class PgqConsumer implements AutoCloseable {
      *
      * @throws io.pgq.core.UnknownQueueException when the queue does not exist
      * @throws io.pgq.core.ConsumerNotRegisteredException when not registered and registerIfMissing is off
+     * @throws io.pgq.core.RetriableException when a transient failure lasted through 5 attempts
      */
     public void start() {
         runner.start();

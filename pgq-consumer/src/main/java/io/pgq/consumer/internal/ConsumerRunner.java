@@ -10,6 +10,7 @@ import io.pgq.core.ConsumerPosition;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqException;
 import io.pgq.core.QueueAdmin;
+import io.pgq.core.RetriableException;
 import io.pgq.core.UnknownQueueException;
 import io.pgq.core.internal.Errors;
 import java.sql.Connection;
@@ -36,6 +37,7 @@ public final class ConsumerRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
     private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+    private static final int PREPARE_ATTEMPTS = 5;
 
     private final Pgq pgq;
     private final ConsumerConfig config;
@@ -112,11 +114,44 @@ public final class ConsumerRunner {
         return t;
     }
 
-    /** Checks the queue and registration, creates the dead-letter queue, registers members. Once. */
+    /**
+     * Checks the queue and registration, creates the dead-letter queue, registers members. Once.
+     * Every step is idempotent, so a transient failure ({@link RetriableException}: connection
+     * lost, serialization failure, deadlock) is retried with backoff, up to {@value #PREPARE_ATTEMPTS}
+     * attempts; any other failure is thrown at once.
+     */
     private synchronized void prepare() {
         if (prepared) {
             return;
         }
+        Backoff backoff = new Backoff(config.maxErrorBackoff());
+        while (true) {
+            try {
+                prepareOnce();
+                prepared = true;
+                return;
+            } catch (RetriableException e) {
+                if (backoff.failures() + 1 >= PREPARE_ATTEMPTS) {
+                    throw e;
+                }
+                Duration pause = backoff.next();
+                LOG.warn("Preparing consumer {} of queue {} failed (attempt {} of {}), trying again in {}: {}",
+                        config.consumer(), config.queue(), backoff.failures(), PREPARE_ATTEMPTS, pause, e.getMessage());
+                sleepBeforeRetry(pause, e);
+            }
+        }
+    }
+
+    private static void sleepBeforeRetry(Duration pause, RetriableException failure) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw failure;
+        }
+    }
+
+    private void prepareOnce() {
         if (admin.queue(config.queue()).isEmpty()) {
             throw new UnknownQueueException(config.queue(), null);
         }
@@ -135,7 +170,6 @@ public final class ConsumerRunner {
             }
         }
         warnIfPoolTooSmall();
-        prepared = true;
     }
 
     private void prepareDeadLetterQueue() {
