@@ -42,7 +42,7 @@ class BatchHandlerTest extends ClientAndTickerTest {
         }).build()) {
             consumer.start();
             pgq.producer().sendAll("marks", events(20));
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 21);
+            await().atMost(TestSupport.WAIT).until(() -> seen.size() == 21);
         }
         assertThat(seen.subList(0, 20)).containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> i + "/0").toList());
         assertThat(seen.get(20)).isEqualTo("3/1");
@@ -73,7 +73,7 @@ class BatchHandlerTest extends ClientAndTickerTest {
         }).build()) {
             consumer.start();
             pgq.producer().sendAll("failing", events(10));
-            await().atMost(Duration.ofSeconds(10)).until(() -> retryCounts.size() == 10);
+            await().atMost(TestSupport.WAIT).until(() -> retryCounts.size() == 10);
         }
         assertThat(retryCounts).containsOnly(1);
         assertThat(calls.get()).isEqualTo(1);
@@ -95,7 +95,7 @@ class BatchHandlerTest extends ClientAndTickerTest {
                 }).build()) {
             consumer.start();
             pgq.producer().sendAll("partial", events(1000));
-            await().atMost(Duration.ofSeconds(10))
+            await().atMost(TestSupport.WAIT)
                     .until(() -> METRICS.meter(ConsumerMetrics.events("partial", "c")).getCount() == 1000);
         }
     }

@@ -77,7 +77,7 @@ class ConsumerModuleTest {
         try (TestSupport.Ticker ticker = new TestSupport.Ticker(db.dataSource(), true)) {
             consumer.start();
             pgq.producer().send("greetings", new Greeting("hello"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> inbox.texts.contains("hello"));
+            await().atMost(TestSupport.WAIT).until(() -> inbox.texts.contains("hello"));
             consumer.close();
         } catch (InterruptedException e) {
             throw new AssertionError(e);

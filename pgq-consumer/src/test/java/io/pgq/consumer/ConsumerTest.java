@@ -53,7 +53,7 @@ class ConsumerTest extends ClientAndTickerTest {
             long first = pgq.producer().send("typed", new OrderCreated(1, customer, new BigDecimal("9.50")));
             pgq.producer().send("typed", OutgoingEvent.builder("note").payload("just text \u00fc").extra1("x").build());
             pgq.producer().send("typed", new OrderCreated(2, "c-2", BigDecimal.ONE));
-            await().atMost(Duration.ofSeconds(10)).until(() -> orders.size() == 2 && notes.size() == 1);
+            await().atMost(TestSupport.WAIT).until(() -> orders.size() == 2 && notes.size() == 1);
             assertThat(orders).extracting(e -> e.payload().orderId()).containsExactly(1L, 2L);
             assertThat(orders.get(0).id()).isEqualTo(first);
             assertThat(orders.get(0).payload().total()).isEqualByComparingTo("9.50");
@@ -81,7 +81,7 @@ class ConsumerTest extends ClientAndTickerTest {
                 .build()) {
             consumer.start();
             pgq.producer().send("retry", "job", "x");
-            await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 2);
+            await().atMost(TestSupport.WAIT).until(() -> attempts.size() == 2);
         }
         assertThat(attempts).containsExactly(0, 1);
         assertThat(METRICS.meter(ConsumerMetrics.retries("retry", "c")).getCount()).isEqualTo(1);
@@ -98,7 +98,7 @@ class ConsumerTest extends ClientAndTickerTest {
                 .build()) {
             consumer.start();
             long id = pgq.producer().send("poison", "job", "payload-1");
-            await().atMost(Duration.ofSeconds(15)).until(() -> deadLettersIn(db.dataSource(), "poison.dlq").size() == 1);
+            await().atMost(TestSupport.WAIT).until(() -> deadLettersIn(db.dataSource(), "poison.dlq").size() == 1);
             DeadLetter d = deadLettersIn(db.dataSource(), "poison.dlq").get(0);
             assertThat(d.queue()).isEqualTo("poison");
             assertThat(d.consumer()).isEqualTo("c");
@@ -132,7 +132,7 @@ class ConsumerTest extends ClientAndTickerTest {
             pgq.producer().send("outcomes", "reject", "1");
             pgq.producer().send("outcomes", "invalid", "2");
             pgq.producer().send("outcomes", "null", "3");
-            await().atMost(Duration.ofSeconds(15)).until(() -> deadLettersIn(db.dataSource(), "outcomes.dlq").size() == 3
+            await().atMost(TestSupport.WAIT).until(() -> deadLettersIn(db.dataSource(), "outcomes.dlq").size() == 3
                     && calls.get("null").get() == 5);
         }
         List<DeadLetter> dead = deadLettersIn(db.dataSource(), "outcomes.dlq");
@@ -162,7 +162,7 @@ class ConsumerTest extends ClientAndTickerTest {
             long bad = pgq.producer().send("strict", "order.created", "{not json");
             long unknown = pgq.producer().send("strict", "order.cancelled", "{}");
             long good = pgq.producer().send("strict", new OrderCreated(3, "c", BigDecimal.TEN));
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadLettersIn(db.dataSource(), "strict.dlq").size() == 3
+            await().atMost(TestSupport.WAIT).until(() -> deadLettersIn(db.dataSource(), "strict.dlq").size() == 3
                     && !handled.isEmpty()
                     && METRICS.meter(ConsumerMetrics.ignored("strict", "lenient")).getCount() == 1);
             assertThat(handled).containsExactly(good);
@@ -194,15 +194,15 @@ class ConsumerTest extends ClientAndTickerTest {
             consumer.start();
             pgq.producer().send("resend", OutgoingEvent.builder("a").payload("1").extra1("x").build());
             pgq.producer().send("resend", "b", "2");
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadLettersIn(db.dataSource(), "resend.dlq").size() == 2);
+            await().atMost(TestSupport.WAIT).until(() -> deadLettersIn(db.dataSource(), "resend.dlq").size() == 2);
             failUntil.set(0);
             DeadLetters deadLetters = new DeadLetters(pgq);
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.resend("resend.dlq",
+            await().atMost(TestSupport.WAIT).until(() -> deadLetters.resend("resend.dlq",
                     d -> d.type().equals("a")).resent() == 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 1);
+            await().atMost(TestSupport.WAIT).until(() -> done.size() == 1);
             assertThat(done).containsExactly("a:1:x:0");
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.resend("resend.dlq").resent() == 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 2);
+            await().atMost(TestSupport.WAIT).until(() -> deadLetters.resend("resend.dlq").resent() == 1);
+            await().atMost(TestSupport.WAIT).until(() -> done.size() == 2);
             assertThat(done).containsExactly("a:1:x:0", "b:2:null:0");
         }
     }
@@ -236,7 +236,7 @@ class ConsumerTest extends ClientAndTickerTest {
                 }).build()) {
             consumer.start();
             pgq.producer().send("autoreg", "after", "y");
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("after"));
+            await().atMost(TestSupport.WAIT).until(() -> seen.contains("after"));
         }
         assertThat(seen).containsExactly("after");
         assertThat(pgq.admin().consumer("autoreg", "c")).isPresent();

@@ -92,7 +92,7 @@ class ConsumingExamplesTest {
             consumer.start();                                   // threads run until close()
             // end::consumer[]
             pgq.producer().send("orders", new OrderCreated(42, "c-7", new BigDecimal("99.50")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> invoices.created.contains(42L));
+            await().atMost(TestSupport.WAIT).until(() -> invoices.created.contains(42L));
 
             // tag::seek[]
             consumer.seek(ConsumerPosition.earliest());                   // everything the queue still has
@@ -130,7 +130,7 @@ class ConsumingExamplesTest {
             // end::outcomes[]
             shipping.start();
             pgq.producer().send("orders", new OrderCreated(43, "c-8", new BigDecimal("-1")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> TestSupport.deadLettersIn(db.dataSource(), "orders.dlq")
+            await().atMost(TestSupport.WAIT).until(() -> TestSupport.deadLettersIn(db.dataSource(), "orders.dlq")
                     .size() == 1);
             shipping.close();
 
@@ -140,7 +140,7 @@ class ConsumingExamplesTest {
             DeadLetters.ResendResult result = deadLetters.resend("orders.dlq",
                     dead -> dead.reason().equals("negative total"));     // the others stay
             // end::resend[]
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.resend("orders.dlq").resent() > 0
+            await().atMost(TestSupport.WAIT).until(() -> deadLetters.resend("orders.dlq").resent() > 0
                     || result.resent() > 0);
 
             pgq.admin().createQueue("payments", QueueSettings.builder().tickerMaxLag(Duration.ZERO).build());
@@ -165,7 +165,7 @@ class ConsumingExamplesTest {
             // end::exactlyOnce[]
             ledger.start();
             pgq.producer().send("payments", new OrderCreated(45, "c-1", BigDecimal.TEN));
-            await().atMost(Duration.ofSeconds(10)).until(() -> TestSupport.scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> TestSupport.scalar(db.dataSource(),
                     "SELECT count(*) FROM ledger") == 1);
             ledger.close();
 
@@ -205,7 +205,7 @@ class ConsumingExamplesTest {
                     .build();
             workers.start();
             // end::group[]
-            await().atMost(Duration.ofSeconds(10)).until(() -> joined.size() == 4);
+            await().atMost(TestSupport.WAIT).until(() -> joined.size() == 4);
             workers.close();
 
             String jdbcUrl = db.jdbcUrl();
@@ -227,7 +227,7 @@ class ConsumingExamplesTest {
             billing.start();
             // end::guice[]
             pgq.producer().send("orders", new OrderCreated(46, "c-2", BigDecimal.ONE));
-            await().atMost(Duration.ofSeconds(10)).until(() -> invoices.created.contains(46L));
+            await().atMost(TestSupport.WAIT).until(() -> invoices.created.contains(46L));
             billing.close();
             injector.getInstance(Pgq.class).close();
         } finally {

@@ -57,7 +57,7 @@ class CrashTest {
     void atLeastOnceEveryEventIsProcessedAfterAKillAndRestartAndTheBatchWasDeliveredAgain() throws Exception {
         prepare("alo");
         try (ChildJvm first = ChildJvm.start("alo-1", "128m", db, "alo", "c", "alo", "0", "-", "5", "0")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM effects") >= 100);
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM effects") >= 100);
             first.kill();
         }
         long before = scalar(db.dataSource(), "SELECT count(*) FROM effects");
@@ -65,9 +65,9 @@ class CrashTest {
         assertThat(pgq.admin().consumer("alo", "c").orElseThrow().currentBatch()).isNotNull();   // killed mid-batch
 
         try (ChildJvm second = ChildJvm.start("alo-2", "128m", db, "alo", "c", "alo", "0", "-", "0", "0")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(DISTINCT ev_id) FROM effects") == EVENTS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> pgq.admin().consumer("alo", "c").orElseThrow()
+            await().atMost(TestSupport.WAIT).until(() -> pgq.admin().consumer("alo", "c").orElseThrow()
                     .currentBatch() == null);
             assertThat(second.stop()).contains("Stopped consumer c of queue");
         }
@@ -79,14 +79,14 @@ class CrashTest {
     void exactlyOnceEveryEffectAppearsOnceAfterAKillAndRestart() throws Exception {
         prepare("eo");
         try (ChildJvm first = ChildJvm.start("eo-1", "128m", db, "eo", "c", "eo", "0", "-", "5", "0")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM progress") >= 100);
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM progress") >= 100);
             first.kill();
         }
         assertThat(scalar(db.dataSource(), "SELECT count(*) FROM effects")).isZero();   // rolled back with the batch
         assertThat(pgq.admin().consumer("eo", "c").orElseThrow().currentBatch()).isNotNull();
 
         try (ChildJvm second = ChildJvm.start("eo-2", "128m", db, "eo", "c", "eo", "0", "-", "0", "0")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> pgq.admin().consumer("eo", "c").orElseThrow()
+            await().atMost(TestSupport.WAIT).until(() -> pgq.admin().consumer("eo", "c").orElseThrow()
                     .currentBatch() == null && scalar(db.dataSource(), "SELECT count(*) FROM effects") > 0);
             assertThat(second.stop()).contains("Stopped consumer c of queue");
         }

@@ -81,7 +81,7 @@ class ExactlyOnceTest {
             consumer.start();
             pgq.producer().sendAll("eo", events(10));
             // 7 fails every time (its SQL error is rolled back to the savepoint): retried, then a dead letter
-            await().atMost(Duration.ofSeconds(15)).until(() -> deadLettersIn(db.dataSource(), "eo.dlq").size() == 1
+            await().atMost(TestSupport.WAIT).until(() -> deadLettersIn(db.dataSource(), "eo.dlq").size() == 1
                     && scalar(db.dataSource(), "SELECT count(*) FROM effects WHERE queue = 'eo'") == 9);
             Thread.sleep(300);
         }
@@ -109,7 +109,7 @@ class ExactlyOnceTest {
         }).build()) {
             consumer.start();
             pgq.producer().send("guard", "e", "x");
-            await().atMost(Duration.ofSeconds(10)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects WHERE queue = 'guard'") == 1);
         }
         assertThat(failures).containsExactly("the batch's transaction is managed by the pgq consumer: commit is not "
@@ -126,7 +126,7 @@ class ExactlyOnceTest {
                 }).build()) {
             consumer.start();
             pgq.producer().send("alo", "e", "x");
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadLettersIn(db.dataSource(), "alo.dlq").size() == 1);
+            await().atMost(TestSupport.WAIT).until(() -> deadLettersIn(db.dataSource(), "alo.dlq").size() == 1);
         }
         assertThat(deadLettersIn(db.dataSource(), "alo.dlq").get(0).reason())
                 .contains("only available in DeliveryMode.EXACTLY_ONCE");
@@ -149,7 +149,7 @@ class ExactlyOnceTest {
         }).build()) {
             consumer.start();
             pgq.producer().sendAll("eobatch", events(50));
-            await().atMost(Duration.ofSeconds(15)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects WHERE queue = 'eobatch'") == 50);
             Thread.sleep(300);
         }

@@ -57,7 +57,7 @@ class GroupProcessTest {
         prepare("work");
         try (ChildJvm a = ChildJvm.start("group-a", "128m", db, "work", "g", "eo-batch", "2", "a", "20", "10000");
              ChildJvm b = ChildJvm.start("group-b", "128m", db, "work", "g", "eo-batch", "2", "b", "20", "10000")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> members("work") == 4);
+            await().atMost(TestSupport.WAIT).until(() -> members("work") == 4);
             // this test is the ticker: 100 batches of 1,000 events, each announced with NOTIFY
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
                 for (int batch = 0; batch < 100; batch++) {
@@ -66,7 +66,7 @@ class GroupProcessTest {
                     st.execute("NOTIFY pgq_tick, 'work'");
                 }
             }
-            await().atMost(Duration.ofSeconds(90)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects") >= 100_000 && scalar(db.dataSource(),
                     "SELECT count(*) FROM pgq.get_consumer_info('work') WHERE current_batch IS NOT NULL") == 0);
             assertThat(a.stop()).contains("Stopped consumer g of queue work");
@@ -84,12 +84,12 @@ class GroupProcessTest {
         prepare("takeover");
         GroupTest.Recorder recorder = new GroupTest.Recorder();
         try (ChildJvm a = ChildJvm.start("takeover-a", "128m", db, "takeover", "g", "eo", "1", "a", "20", "2000")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> members("takeover") == 1);
+            await().atMost(TestSupport.WAIT).until(() -> members("takeover") == 1);
             execute(db.dataSource(), "SELECT count(pgq.insert_event('takeover', 'e', i::text)) "
                     + "FROM generate_series(1, 200) i");
             TestSupport.tick(db.dataSource());
             execute(db.dataSource(), "NOTIFY pgq_tick, 'takeover'");
-            await().atMost(Duration.ofSeconds(30)).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM progress") >= 20);
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM progress") >= 20);
             a.kill();
         }
         assertThat(scalar(db.dataSource(), "SELECT count(*) FROM effects")).isZero();
@@ -104,7 +104,7 @@ class GroupProcessTest {
             return Outcome.done();
         }).groupListener(recorder).build()) {
             b.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM effects") == 200);
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM effects") == 200);
         }
         assertThat(scalar(db.dataSource(), "SELECT count(DISTINCT ev_id) FROM effects")).isEqualTo(200);
         assertThat(recorder.calls).containsSubsequence("join:a-1", "takeover:b-1<-a-1", "leave:a-1");

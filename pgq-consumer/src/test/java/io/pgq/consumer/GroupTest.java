@@ -99,7 +99,7 @@ class GroupTest {
                 .groupListener(recorder).build()) {
             consumer.start();
             produceBatches("share", 30, 20);
-            await().atMost(Duration.ofSeconds(30)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects WHERE queue = 'share'") == 600);
             Thread.sleep(200);
         }
@@ -127,7 +127,7 @@ class GroupTest {
             second.start();
             pgq.producer().sendAll("heartbeat", IntStream.range(0, 10).mapToObj(i -> OutgoingEvent.of("e", "x")).toList());
             // one batch of 10 x 300 ms = 3 s, far longer than the 800 ms session timeout
-            await().atMost(Duration.ofSeconds(20)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects WHERE queue = 'heartbeat'") == 10);
         }
         assertThat(a.calls).noneMatch(c -> c.startsWith("takeover"));
@@ -143,7 +143,7 @@ class GroupTest {
         execute(db.dataSource(), "SELECT pgq_coop.register_subconsumer('takeover', 'g', 'ghost')");
         pgq.producer().sendAll("takeover", IntStream.range(0, 5).mapToObj(i -> OutgoingEvent.of("e", "x")).toList());
         // the ghost takes the batch and is never seen again
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(TestSupport.WAIT).until(() -> {
             long batch = scalar(db.dataSource(), "SELECT coalesce(pgq_coop.next_batch('takeover', 'g', 'ghost'), 0)");
             if (batch == 0) {
                 return false;
@@ -161,9 +161,9 @@ class GroupTest {
         try (PgqConsumer consumer = PgqConsumer.builder(pgq, config).otherwise(recording(Duration.ZERO))
                 .groupListener(recorder).build()) {
             consumer.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects WHERE queue = 'takeover'") == 5);
-            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls.contains("leave:ghost"));
+            await().atMost(TestSupport.WAIT).until(() -> recorder.calls.contains("leave:ghost"));
         }
         assertThat(recorder.calls).containsSubsequence("join:ghost", "takeover:live-1<-ghost", "leave:ghost");
         assertThat(recorder.calls).contains("join:live-1");
@@ -182,16 +182,16 @@ class GroupTest {
             PgqConsumer leaving = PgqConsumer.builder(pgq, config.memberId("gone").build())
                     .otherwise(recording(Duration.ZERO)).build();
             leaving.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> observer.calls.contains("join:gone-2"));
+            await().atMost(TestSupport.WAIT).until(() -> observer.calls.contains("join:gone-2"));
             assertThat(leaving.stop(Duration.ofSeconds(5))).isTrue();
-            await().atMost(Duration.ofSeconds(5)).until(() -> observer.calls.containsAll(List.of("leave:gone-1",
+            await().atMost(TestSupport.WAIT).until(() -> observer.calls.containsAll(List.of("leave:gone-1",
                     "leave:gone-2")));
 
             pgq.producer().send("leave", "e", "x");
-            await().atMost(Duration.ofSeconds(10)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects WHERE queue = 'leave'") == 1);
             watching.seek(io.pgq.core.ConsumerPosition.earliest());
-            await().atMost(Duration.ofSeconds(10)).until(() -> scalar(db.dataSource(),
+            await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(*) FROM effects WHERE queue = 'leave'") == 2);
         }
     }

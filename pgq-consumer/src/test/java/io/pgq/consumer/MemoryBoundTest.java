@@ -40,7 +40,7 @@ class MemoryBoundTest {
                     .mapToObj(i -> OutgoingEvent.of("big", "{\"n\":" + i + ",\"text\":\"" + text + "\"}"))::iterator);
             TestSupport.tick(db.dataSource());
             try (ChildJvm child = ChildJvm.start("memory", "64m", db, "big", "c", "count", "0", "-", "0", "0")) {
-                await().atMost(Duration.ofSeconds(90)).until(() -> scalar(db.dataSource(),
+                await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                         "SELECT count(*) FROM progress") == EVENTS / 10_000
                         && pgq.admin().consumer("big", "c").orElseThrow().currentBatch() == null);
                 assertThat(child.isAlive()).isTrue();

@@ -48,7 +48,7 @@ class RetryCallsTest {
         try (Pgq pgq = Pgq.create(PgqConfig.builder().dataSource(freshSessions(db)).installSchema(false).build())) {
             consumeRetryingEvery50th(pgq, ds);
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        await().atMost(TestSupport.WAIT).untilAsserted(() ->
                 assertThat(calls(ds, "pgq.event_retry_many(bigint, bigint[], timestamptz[])")).isEqualTo(1));
         assertThat(calls(ds, "pgq.event_retry(bigint, bigint, timestamptz)")).isZero();
         assertRetried(ds);
@@ -70,7 +70,7 @@ class RetryCallsTest {
             try (Pgq pgq = Pgq.create(PgqConfig.builder().dataSource(reference).installSchema(false).build())) {
                 consumeRetryingEvery50th(pgq, reference);
             }
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+            await().atMost(TestSupport.WAIT).untilAsserted(() ->
                     assertThat(calls(reference, "pgq.event_retry(bigint, bigint, timestamptz)")).isEqualTo(RETRIED));
             assertRetried(reference);
         } finally {

@@ -19,6 +19,12 @@ import javax.sql.DataSource;
 /** Test support: clients, queues that tick at once, a ticker thread, SQL one-liners. */
 final class TestSupport {
 
+    /**
+     * How long a test waits for something that is bound to happen. Generous on purpose: on a busy
+     * machine a wait only lasts longer, it never turns a test red; a passing wait returns at once.
+     */
+    static final Duration WAIT = Duration.ofMinutes(2);
+
     private TestSupport() {
     }
 

@@ -33,16 +33,16 @@ class DatabaseRestartTest {
         TickerConfig config = TickerConfig.builder().leaderCheckPeriod(Duration.ofMillis(100)).build();
         try (Ticker ticker = Ticker.create("restart", db.dataSource(), config, new MetricRegistry())) {
             ticker.start();
-            await().atMost(Duration.ofSeconds(10)).until(ticker::isLeader);
+            await().atMost(Db.WAIT).until(ticker::isLeader);
 
             pg.close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> ticker.state() == TickerState.UNREACHABLE);
+            await().atMost(Db.WAIT).until(() -> ticker.state() == TickerState.UNREACHABLE);
             pg = start(data, port);
 
-            await().atMost(Duration.ofSeconds(20)).until(ticker::isLeader);
+            await().atMost(Db.WAIT).until(ticker::isLeader);
             long before = Db.lastTick(db, "restart");
             Db.execute(db, "SELECT pgq.insert_event('restart', 't', 'after restart')");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Db.lastTick(db, "restart") > before);
+            await().atMost(Db.WAIT).until(() -> Db.lastTick(db, "restart") > before);
             assertThat(ticker.isHealthy()).isTrue();
         } finally {
             pg.close();

@@ -11,6 +11,12 @@ import java.util.List;
 /** Test support: short SQL helpers. */
 final class Db {
 
+    /**
+     * How long a test waits for something that is bound to happen. Generous on purpose: on a busy
+     * machine a wait only lasts longer, it never turns a test red; a passing wait returns at once.
+     */
+    static final java.time.Duration WAIT = java.time.Duration.ofMinutes(2);
+
     private Db() {
     }
 

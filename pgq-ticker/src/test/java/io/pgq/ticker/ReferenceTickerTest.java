@@ -62,7 +62,7 @@ class ReferenceTickerTest {
                 "SELECT pgq.set_queue_config('rot', 'ticker_max_lag', '0')");
         try (Ticker ticker = Ticker.create("reference", db.dataSource(), TickerTest.fast(), new MetricRegistry())) {
             ticker.start();
-            await().atMost(Duration.ofSeconds(5)).until(ticker::isLeader);
+            await().atMost(Db.WAIT).until(ticker::isLeader);
             Db.execute(db, "SELECT pgq.insert_event('rot', 't', 'retry me')");
             long batch = TickerTest.awaitBatchWithEvents(db, "rot");
             Db.execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch
@@ -72,7 +72,7 @@ class ReferenceTickerTest {
                     .isEqualTo("1:retry me");
             Db.execute(db, "SELECT pgq.finish_batch(" + again + ")");
             String table = Db.scalar(db, "SELECT queue_cur_table FROM pgq.queue WHERE queue_name = 'rot'");
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
+            await().atMost(Db.WAIT).until(() -> {
                 Long b = TickerTest.nextBatch(db, "rot");
                 if (b != null) {
                     Db.execute(db, "SELECT pgq.finish_batch(" + b + ")");

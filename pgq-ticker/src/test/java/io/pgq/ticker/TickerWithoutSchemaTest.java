@@ -19,13 +19,13 @@ class TickerWithoutSchemaTest {
     void worksBeforeTheSchemaIsInstalled(TestDatabase db) {
         try (Ticker ticker = Ticker.create("late", db.dataSource(), TickerTest.fast(), new MetricRegistry())) {
             ticker.start();
-            await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(ticker::isHealthy);
+            await().pollDelay(Duration.ofMillis(300)).atMost(Db.WAIT).until(ticker::isHealthy);
             assertThat(ticker.isLeader()).isFalse();
             PgqSchema.install(db.dataSource());
             Db.execute(db, "SELECT pgq.create_queue('late_q')", "SELECT pgq.set_queue_config('late_q', 'ticker_max_lag', '0')");
             long before = Db.lastTick(db, "late_q");
             Db.execute(db, "SELECT pgq.insert_event('late_q', 't', 'x')");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Db.lastTick(db, "late_q") > before);
+            await().atMost(Db.WAIT).until(() -> Db.lastTick(db, "late_q") > before);
         }
     }
 }

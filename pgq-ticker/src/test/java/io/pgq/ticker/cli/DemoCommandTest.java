@@ -28,7 +28,7 @@ class DemoCommandTest {
             CliTest.Run list = CliTest.run(null, "dlq", "list", "demo_orders.dlq", "--db", CliTest.url(db));
             assertThat(list.out()).contains("demo_orders").contains("order.placed").contains("invalid amount");
             // resend reads what was ticked when it starts: retry until the ticker has ticked the dead letter
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).untilAsserted(() ->
                     assertThat(CliTest.run(null, "dlq", "resend", "demo_orders.dlq", "--db", CliTest.url(db)).out())
                             .contains("Re-sent 1 dead letters; 0 kept in demo_orders.dlq"));
         }
