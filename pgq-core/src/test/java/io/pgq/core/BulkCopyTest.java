@@ -48,7 +48,7 @@ class BulkCopyTest {
                 List<Future<Long>> producers = new ArrayList<>();
                 for (int p = 0; p < 2; p++) {
                     int producer = p;
-                    producers.add(pool.submit(() -> produce(pgq, producer)));
+                    producers.add(pool.submit(() -> produce(pgq, producer, rotations)));
                 }
                 long copied = 0;
                 for (Future<Long> f : producers) {
@@ -68,10 +68,25 @@ class BulkCopyTest {
         }
     }
 
-    /** Producer {@code p} copies its half of the payloads, CHUNK events per transaction. */
-    static long produce(Pgq pgq, int p) {
+    /**
+     * Producer {@code p} copies its half of the payloads, CHUNK events per transaction, in four
+     * phases; phase k starts once the tables have rotated k times, so that rotations happen during
+     * the copy however fast or slow the machine is.
+     */
+    static long produce(Pgq pgq, int p, AtomicInteger rotations) throws InterruptedException {
         long n = 0;
-        for (int start = p * (EVENTS / 2); start < (p + 1) * (EVENTS / 2); start += CHUNK) {
+        int chunks = EVENTS / 2 / CHUNK;
+        for (int k = 0; k < chunks; k++) {
+            int phase = k * 4 / chunks;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (rotations.get() < phase) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("producer " + p + " copied " + n + " events; its phase " + phase
+                            + " waited 2 minutes for rotation " + phase + ", saw " + rotations.get());
+                }
+                Thread.sleep(5);
+            }
+            int start = p * (EVENTS / 2) + k * CHUNK;
             List<OutgoingEvent> chunk = IntStream.range(start, start + CHUNK)
                     .mapToObj(i -> OutgoingEvent.of("bulk", Integer.toString(i))).toList();
             n += pgq.producer().copy(QUEUE, chunk);

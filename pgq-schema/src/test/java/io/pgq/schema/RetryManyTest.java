@@ -185,6 +185,34 @@ class RetryManyTest {
         assertThat(sql.column("select distinct ev_owner::text from pgq.retry_queue")).containsExactly(subId("g"));
     }
 
+    @Test
+    void grantedLikeEventRetryToReadersOnly(TestDatabase db) throws SQLException {
+        sql.createEagerQueue("m_roles");
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String reader = "t_retry_reader_" + suffix;
+        String writer = "t_retry_writer_" + suffix;
+        sql.execute("create role " + reader + " in role pgq_reader");
+        sql.execute("create role " + writer + " in role pgq_writer");
+        try (Sql asReader = Sql.connect(db); Sql asWriter = Sql.connect(db)) {
+            asReader.execute("set role " + reader);
+            asWriter.execute("set role " + writer);
+            assertThat(asReader.scalar("select pgq.register_consumer('m_roles', ?)", reader)).isEqualTo("1");
+            sql.insert("m_roles", "a");
+            sql.tick("m_roles");
+            long batch = asReader.nextBatch("m_roles", reader);
+            assertThat(asReader.scalar("select pgq.event_retry_many(?, (select array_agg(ev_id) from pgq.get_batch_events(?)), 60)",
+                    batch, batch)).isEqualTo("1");
+            assertThat(asReader.scalar("select pgq.event_retry_many(?, (select array_agg(ev_id) from pgq.get_batch_events(?)),"
+                    + " array[now()])", batch, batch)).isEqualTo("0");
+            asWriter.assertSqlError("select pgq.event_retry_many(?, '{1}'::bigint[], 60)",
+                    "permission denied for function event_retry_many", batch);
+            assertThat(asReader.scalar("select pgq.unregister_consumer('m_roles', ?)", reader)).isEqualTo("1");
+        } finally {
+            sql.execute("drop role " + reader);
+            sql.execute("drop role " + writer);
+        }
+    }
+
     private String subId(String consumer) throws SQLException {
         return sql.scalar("select s.sub_id from pgq.subscription s join pgq.consumer c on c.co_id = s.sub_consumer"
                 + " where c.co_name = ?", consumer);
