@@ -8,16 +8,16 @@
 -- Fast path: with only the queue argument and a table of the kinds 'r' and 'q' of
 -- pgq._trg_json_meta (plain scalar columns, no _pgq_ev_* column), the data is row_to_json()
 -- of the row (numbers of numeric/float columns turned into strings by one regexp_replace),
--- without dynamic SQL. The table's metadata comes from a per-session cache that every DDL
--- command invalidates (pgq._trg_ddl_watch); only a cache miss reads the catalogs.
--- Everything else goes through pgq._trg_event().
+-- without dynamic SQL. The table's metadata comes from pgq._trg_meta_cached(), a per-session
+-- cache that every DDL command invalidates (pgq._trg_ddl_watch); only a cache miss reads the
+-- catalogs. Other row changes go through pgq._trg_fast() where it can, else pgq._trg_event().
 create or replace function pgq.jsontriga()
 returns trigger
 language plpgsql
 as $$
 declare
-    v_key text;
     v_meta text[];
+    v_skip boolean;
     v_data text;
 begin
     if TG_NARGS = 1 and TG_LEVEL = 'ROW' then
@@ -30,18 +30,7 @@ begin
             return NEW;
         end if;
 
-        -- the table's metadata: cached while no DDL ran since (NULL key: no event trigger, no cache)
-        v_key := pg_catalog.pg_sequence_last_value('pgq._trg_ddl_seq'::pg_catalog.regclass)::text
-                 || coalesce(pg_catalog.current_setting('pgq.trg_ddl_local', true), '');
-        v_meta := nullif(pg_catalog.current_setting('pgq.trg_' || TG_RELID::text, true), '')::text[];
-        if v_key is null or v_meta[1] is distinct from v_key then
-            v_meta := pgq._trg_json_meta(TG_RELID);
-            if v_key is not null then
-                v_meta[1] := v_key;
-                perform pg_catalog.set_config('pgq.trg_' || TG_RELID::text, v_meta::text, false);
-            end if;
-        end if;
-
+        v_meta := pgq._trg_meta_cached(TG_RELID, 'j');
         if v_meta[2] <> 'g' then
             if TG_OP = 'INSERT' then
                 v_data := pg_catalog.row_to_json(NEW)::text;
@@ -75,8 +64,16 @@ begin
         end if;
     end if;
 
-    if pgq._trg_event('jsontriga', TG_WHEN, TG_LEVEL, TG_OP, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
-                      TG_ARGV, NEW, OLD) then
+    if TG_LEVEL = 'ROW' and TG_NARGS > 0
+       and pg_catalog.current_setting('session_replication_role') <> 'local' then
+        v_skip := pgq._trg_fast('jsontriga', TG_WHEN, TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV,
+                                pgq._trg_meta_cached(TG_RELID, 'r'), NEW, OLD);
+    end if;
+    if v_skip is null then
+        v_skip := pgq._trg_event('jsontriga', TG_WHEN, TG_LEVEL, TG_OP, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                                 TG_ARGV, NEW, OLD);
+    end if;
+    if v_skip then
         return null;  -- SKIP
     elsif TG_WHEN <> 'BEFORE' or TG_LEVEL <> 'ROW' then
         return null;

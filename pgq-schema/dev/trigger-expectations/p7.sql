@@ -1,0 +1,56 @@
+set timezone='America/St_Johns';
+set datestyle='Postgres, DMY';
+set intervalstyle = 'postgres_verbose';
+\set ON_ERROR_STOP 0
+truncate ev_log restart identity;
+drop table if exists g1; drop table if exists g2; drop table if exists g3;
+drop domain if exists gdate; drop domain if exists gnum; drop type if exists gen;
+create domain gdate as date; create domain gnum as numeric(6,2); create type gen as enum('x y', 'é');
+-- every column of a type the fast path renders itself (no arrays, composites, json)
+create table g1(id int primary key, tx text, ba bytea, b bool, ts timestamp, tstz timestamptz, d date, tm time, tmtz timetz, iv interval, s2 int2, i8 int8, r real, dp double precision, n numeric, u uuid, c char(3), vc varchar(5), gd gdate, gn gnum, e gen, "we ird=&é" text, "Ü" int);
+create trigger tl after insert or update or delete on g1 for each row execute procedure pgq.logutriga('q');
+create trigger ts after insert or update or delete on g1 for each row execute procedure pgq.sqltriga('q');
+create trigger tj after insert or update or delete on g1 for each row execute procedure pgq.jsontriga('q');
+insert into g1 values (1, E'a b&c=d/é''"\\x%+~\x01\x02\t', '\x00ff27', true, '2009-09-19 11:59:48.599', '2009-09-19 11:59:48.599+03', '2009-09-19', '11:59:48.5', '11:59:48+02', '1 day 2 hours 3.5 seconds', 32767, 9223372036854775807, 1.5e10, 0.1, 123.4500, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'ab', 'xy', '2001-02-03', 1.5, 'x y', 'v=1&w', 1);
+insert into g1 values (2, null, null, false, 'infinity', '-infinity', '0044-03-15 BC', null, null, '-1 mons', -32768, -9223372036854775808, 'NaN', '-Infinity', 'NaN', null, null, '', 'infinity', null, 'é', null, null);
+insert into g1(id, tx, tstz, ts) values (3, 'plain ASCII: !"#$&''()*,/:;<=>?@[\]^`{|}~ end', '1999-12-31 23:59:59.999999+14', '0001-01-01 00:00:00 BC');
+insert into g1(id, tx) values (4, 'nön-ascii ✓ and ' || chr(127));
+-- numeric, float, interval and domain columns equal by "=" but not by text: no change
+update g1 set n = 123.450000, dp = 0.10, iv = '26 hours 3.5 seconds', gn = 1.50 where id = 1;
+update g1 set iv = '1 day 26 hours 3.5 seconds', r = '-0' where id = 1;
+update g1 set dp = '-0' where id = 3;
+update g1 set dp = '0' where id = 3;
+update g1 set b = null, tstz = tstz + interval '1 microsecond', d = d + 1, ts = ts where id = 1;
+update g1 set tx = tx where id = 2;
+update g1 set id = 5 where id = 4;
+delete from g1 where id = 2;
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;
+truncate ev_log restart identity;
+-- arguments: ignore, backup, pkey, SKIP; magic-free tables take the fast path
+create table g2(id int, k text, v text, w int, ts timestamptz, primary key (id, k));
+create trigger tl before insert or update or delete on g2 for each row execute procedure pgq.logutriga('q', 'ignore=w,ts', 'backup');
+create trigger ts after insert or update or delete on g2 for each row execute procedure pgq.sqltriga('q', 'ignore=w', 'backup', 'pkey=k');
+create trigger tj after insert or update or delete on g2 for each row execute procedure pgq.jsontriga('q', 'backup', 'ignore=v');
+insert into g2 values (1, 'a', 'x', 1, '2020-02-29 12:00+00');
+insert into g2 values (2, 'b', null, null, null);
+update g2 set w = 2 where id = 1;
+update g2 set v = 'y', w = 3 where id = 1;
+update g2 set ts = ts + interval '1 hour' where id = 1;
+update g2 set k = 'c' where id = 2;
+update g2 set id = 3 where id = 2;
+delete from g2 where id = 1;
+select * from g2 order by id;
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;
+truncate ev_log restart identity;
+create table g3(id int primary key, v text);
+create trigger tskip before insert or update or delete on g3 for each row execute procedure pgq.logutriga('q', 'SKIP');
+create trigger tsql after insert or update or delete on g3 for each row execute procedure pgq.sqltriga('q', 'pkey=v');
+insert into g3 values (1, 'a');
+insert into g3 values (2, null);
+select count(*) from g3;
+drop trigger tskip on g3;
+insert into g3 values (3, 'c'), (4, null);
+update g3 set v = 'd' where id = 3;
+update g3 set id = 5 where id = 4;
+delete from g3 where id = 4;
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;
