@@ -54,3 +54,16 @@ update g3 set v = 'd' where id = 3;
 update g3 set id = 5 where id = 4;
 delete from g3 where id = 4;
 select id, t, d, e1, e2, e3, e4 from ev_log order by id;
+truncate ev_log restart identity;
+-- types whose "=" is asked when their text changed: numrange (equal), point (no "=")
+drop table if exists g4;
+create table g4(id int primary key, r numrange, p point, w int);
+create trigger tl after insert or update or delete on g4 for each row execute procedure pgq.logutriga('q', 'ignore=w');
+create trigger ts after insert or update or delete on g4 for each row execute procedure pgq.sqltriga('q', 'ignore=w');
+create trigger tj after insert or update or delete on g4 for each row execute procedure pgq.jsontriga('q', 'ignore=w');
+insert into g4 values (1, '[1,2)', '(1,2)', 1);
+update g4 set r = '[1.0,2.00)', w = 2;
+update g4 set r = '[1.0,3)';
+update g4 set p = '(1.0,2.0)';
+update g4 set p = '(1.5,2)', r = '[1,3.0)';
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;

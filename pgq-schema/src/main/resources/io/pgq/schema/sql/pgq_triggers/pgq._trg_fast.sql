@@ -22,7 +22,6 @@ language plpgsql
 as $$
 declare
     a record;
-    c record;
     v_queue text := i_args[pg_catalog.array_lower(i_args, 1)];  -- (TG_ARGV starts at 0)
     v_skip boolean := false;
     v_backup boolean := false;
@@ -32,8 +31,9 @@ declare
     v_new json;
     v_old json;
     v_changed text[] := '{}';
-    v_changed_data boolean := false;
-    v_changed_other boolean := false;
+    v_changed_all text[];
+    v_ask text[];
+    v_name text;
     v_type text;
     v_data text;
     v_extra2 text;
@@ -64,35 +64,60 @@ begin
         v_new := pg_catalog.row_to_json(i_new);
     end if;
 
-    -- which columns did the UPDATE change? (text compared in row_to_json() form, which is
-    -- equal exactly when the text output is; then by the type's "=" where that differs)
-    if i_tg_op = 'UPDATE' then
-        for c in
-            select n.key, n.value as nv, o.value as ov, pg_catalog.substr(i_meta[4], n.ord::int, 1) as eq
-              from pg_catalog.json_each_text(v_new) with ordinality as n(key, value, ord)
-              join pg_catalog.json_each_text(v_old) with ordinality as o(key, value, ord) on o.ord = n.ord
-             where n.value is distinct from o.value
-             order by n.ord
-        loop
-            continue when c.eq <> 'x' and c.nv is not null and c.ov is not null
-                          and case c.eq
-                                  when 'n' then c.nv::pg_catalog.numeric = c.ov::pg_catalog.numeric
-                                  when 'f' then c.nv::pg_catalog.float8 = c.ov::pg_catalog.float8
-                                  when 'i' then c.nv::pg_catalog.interval = c.ov::pg_catalog.interval
-                                  else pgq._trg_values_equal(i_old, i_new, c.key)
-                              end;
-            if c.key = any (v_pkeys) then
+    -- which columns did the UPDATE change? Compared in row_to_json() form, which is equal
+    -- exactly when the text output is; where that differs, by the type's "=" for the types
+    -- whose "=" can say equal (numeric 1.0 = 1.00, float -0 = 0, interval 1 day = 24 hours).
+    -- Without an ignore list, logutriga and jsontriga only need to know whether a key column
+    -- changed (sqltriga lists the changed columns).
+    if i_tg_op = 'UPDATE' and i_kind <> 'sqltriga' and v_ignore is null then
+        foreach v_name in array v_pkeys loop
+            if (v_new operator(pg_catalog.->>) v_name) is distinct from (v_old operator(pg_catalog.->>) v_name)
+               and not pgq._trg_values_equal(i_old, i_new, v_name) then
                 raise exception 'primary key update not allowed';
             end if;
-            if c.key = any (v_ignore) then
-                v_changed_other := true;
-            else
-                v_changed_data := true;
-                v_changed := v_changed || c.key;
-            end if;
         end loop;
-        if v_changed_other and not v_changed_data then
-            return v_skip;
+    elsif i_tg_op = 'UPDATE' and i_kind = 'sqltriga' then
+        v_data := pgq._trg_sql_update(i_meta, v_new, v_old, v_ignore, v_pkeys, i_new, i_old);
+        if v_data is null then
+            return v_skip;  -- only ignored columns changed
+        end if;
+    elsif i_tg_op = 'UPDATE' then
+        if v_new::text <> v_old::text then
+            -- (the rows themselves stay out of the query: passing them costs more than the
+            -- query; columns that need their type's "=" come back in v_ask)
+            select coalesce(pg_catalog.array_agg(z.nk), '{}'),
+                   pg_catalog.array_agg(z.nk) filter (where z.eq = 'o' and z.nv is not null and z.ov is not null)
+              into v_changed_all, v_ask
+              from (select z.nk, z.nv, z.ov, pg_catalog.substr(i_meta[4], z.ord::int, 1) as eq
+                      from rows from (pg_catalog.json_each_text(v_new), pg_catalog.json_each_text(v_old))
+                           with ordinality as z(nk, nv, ok, ov, ord)
+                     where z.nv is distinct from z.ov) as z
+             where z.nv is null or z.ov is null
+                   or case z.eq
+                          when 'n' then z.nv::pg_catalog.numeric <> z.ov::pg_catalog.numeric
+                          when 'f' then z.nv::pg_catalog.float8 <> z.ov::pg_catalog.float8
+                          when 'i' then z.nv::pg_catalog.interval <> z.ov::pg_catalog.interval
+                          else true
+                      end;
+            if v_ask is not null then
+                foreach v_name in array v_ask loop
+                    if pgq._trg_values_equal(i_old, i_new, v_name) then
+                        v_changed_all := pg_catalog.array_remove(v_changed_all, v_name);
+                    end if;
+                end loop;
+            end if;
+            if v_changed_all operator(pg_catalog.&&) v_pkeys then
+                raise exception 'primary key update not allowed';
+            end if;
+            v_changed := v_changed_all;
+            -- only ignored columns changed: no event
+            if v_changed operator(pg_catalog.&&) v_ignore then
+                v_changed := array(select x.name from pg_catalog.unnest(v_changed_all) as x(name)
+                                 where x.name <> all (v_ignore));
+                if pg_catalog.cardinality(v_changed) = 0 then
+                    return v_skip;
+                end if;
+            end if;
         end if;
     end if;
 
@@ -101,7 +126,9 @@ begin
         v_data := pgq._trg_urlenc_json(i_meta[3], coalesce(v_new, v_old), v_ignore);
     elsif i_kind = 'sqltriga' then
         v_type := pg_catalog.left(i_tg_op, 1);
-        v_data := pgq._trg_sql_json(i_tg_op, i_meta[3], v_new, v_old, v_ignore, v_pkeys, v_changed);
+        if i_tg_op <> 'UPDATE' then
+            v_data := pgq._trg_sql_json(i_tg_op, i_meta[3], v_new, v_old, v_ignore, v_pkeys, '{}');
+        end if;
     else
         v_type := pgq._trg_json_type(i_tg_op, i_schema, i_table, v_pkeys);
         v_data := pgq._trg_json_json(i_meta[3], i_meta[5], coalesce(v_new, v_old), v_ignore);

@@ -1,0 +1,76 @@
+-- pgq._trg_sql_update(meta, new row as json, old row as json, ignore list, key columns, new
+-- row, old row): internal helper of the triggers' fast path, sqltriga's UPDATE in one pass over
+-- the two rows: the changed columns, "primary key update not allowed" when a key column
+-- changed, NULL when only ignored columns changed (no event), else the event data as
+-- pgq._trg_sql_data() makes it: col='new',col2=NULL where pk='x' and pk2='y' (the changed
+-- columns that are not ignored, or with none changed the key columns "set" to their values).
+-- Columns are compared in row_to_json() form (equal exactly when the text output is); where
+-- that differs, by the type's "=" for the types whose "=" can say equal (pgq._trg_meta [4]).
+create or replace function pgq._trg_sql_update(
+    i_meta text[], i_new_json json, i_old_json json, i_ignore text[], i_pkeys text[], i_new anyelement, i_old anyelement)
+returns text
+language plpgsql
+as $$
+declare
+    v_changed text[];
+    v_ask text[];
+    v_data_columns text[];
+    v_name text;
+    v_set_changed text;
+    v_set_keys text;
+    v_where text;
+    v_null_key boolean;
+begin
+    -- (json_each_text() returns the columns in order: no sort needed)
+    select coalesce(pg_catalog.array_agg(z.nk) filter (where z.changed), '{}'),
+           pg_catalog.array_agg(z.nk) filter (where z.changed and z.eq = 'o' and z.nv is not null and z.ov is not null),
+           pg_catalog.string_agg(pg_catalog.quote_ident(z.nk) || '=' || coalesce(pg_catalog.quote_literal(pgq._trg_text(z.kind, z.nv)), 'NULL'), ',')
+               filter (where z.changed and (i_ignore is null or z.nk <> all (i_ignore))),
+           pg_catalog.string_agg(pg_catalog.quote_ident(z.nk) || '=' || coalesce(pg_catalog.quote_literal(pgq._trg_text(z.kind, z.nv)), 'NULL'), ',')
+               filter (where z.nk = any (i_pkeys)),
+           pg_catalog.string_agg(pg_catalog.quote_ident(z.nk) || '=' || pg_catalog.quote_literal(pgq._trg_text(z.kind, z.ov)), ' and ')
+               filter (where z.nk = any (i_pkeys)),
+           pg_catalog.bool_or(z.ov is null) filter (where z.nk = any (i_pkeys))
+      into v_changed, v_ask, v_set_changed, v_set_keys, v_where, v_null_key
+      from (select z.nk, z.nv, z.ov,
+                   pg_catalog.substr(i_meta[3], z.ord::int, 1) as kind,
+                   pg_catalog.substr(i_meta[4], z.ord::int, 1) as eq,
+                   z.nv is distinct from z.ov
+                   and (z.nv is null or z.ov is null
+                        or case pg_catalog.substr(i_meta[4], z.ord::int, 1)
+                               when 'n' then z.nv::pg_catalog.numeric <> z.ov::pg_catalog.numeric
+                               when 'f' then z.nv::pg_catalog.float8 <> z.ov::pg_catalog.float8
+                               when 'i' then z.nv::pg_catalog.interval <> z.ov::pg_catalog.interval
+                               else true
+                           end) as changed
+              from rows from (pg_catalog.json_each_text(i_new_json), pg_catalog.json_each_text(i_old_json))
+                   with ordinality as z(nk, nv, ok, ov, ord)) as z;
+
+    if v_ask is not null then
+        -- types whose "=" must be asked (rare): drop the equal ones, then render as usual
+        foreach v_name in array v_ask loop
+            if pgq._trg_values_equal(i_old, i_new, v_name) then
+                v_changed := pg_catalog.array_remove(v_changed, v_name);
+            end if;
+        end loop;
+        if v_changed operator(pg_catalog.&&) i_pkeys then
+            raise exception 'primary key update not allowed';
+        end if;
+        v_data_columns := array(select x.name from pg_catalog.unnest(v_changed) as x(name)
+                                 where i_ignore is null or x.name <> all (i_ignore));
+        if pg_catalog.cardinality(v_changed) > 0 and pg_catalog.cardinality(v_data_columns) = 0 then
+            return null;
+        end if;
+        return pgq._trg_sql_json('UPDATE', i_meta[3], i_new_json, i_old_json, i_ignore, i_pkeys, v_data_columns);
+    end if;
+
+    if v_changed operator(pg_catalog.&&) i_pkeys then
+        raise exception 'primary key update not allowed';
+    elsif v_set_changed is null and pg_catalog.cardinality(v_changed) > 0 then
+        return null;
+    elsif v_null_key then
+        raise exception 'logtriga: Unexpected NULL key value';
+    end if;
+    return coalesce(coalesce(v_set_changed, v_set_keys), '') || ' where ' || coalesce(v_where, '');
+end;
+$$;
