@@ -14,8 +14,10 @@
 # Multi-row statements (psql, \timing): per round and trigger, in this order
 #   pgq-java INSERT 5,000 rows, reference INSERT, pgq-java UPDATE of the 5,000 rows, reference UPDATE
 # (interleaved so both see the same moments of a shared machine; the tables are emptied between
-# rounds, untimed). Printed: the median over ROUNDS (default 5) of each time and of the ratio
-# pgq-java / reference (at most 3 is the goal).
+# rounds, untimed; each statement runs in a new session, so per-session caches start cold).
+# Printed: the median over ROUNDS (default 5) of each time and of the per-round ratio
+# pgq-java / reference (at most 3 is the goal), for wall-clock time and for the CPU time of the
+# server process (read from /proc when the server is local).
 #
 # One row per transaction (pgbench -M prepared, 1 client): a single-row INSERT, DURATION seconds
 # (default 5) on pgq-java, then the same on the reference, ROUNDS times. Printed: the median of
@@ -66,10 +68,35 @@ SQL
   done
 }
 
-# Milliseconds one statement takes: db sql
+# One statement in a fresh session: prints "wall_ms cpu_ms", the statement's time as psql's
+# \timing reports it and the CPU time its server process spent on it (from /proc, when the
+# server runs on this machine and /proc/<pid>/stat is readable; else "-"). CPU time is far less
+# disturbed than wall time by other work on a shared machine.
 timed() {
-  psql -qXAt -v ON_ERROR_STOP=1 -d "$1" -c '\timing on' -c "$2" | awk '/^Time:/ {print $2}'
+  local db=$1 sql=$2 pid c0 c1 wall line
+  coproc PSQL { psql -qXAt -v ON_ERROR_STOP=1 -d "$db" 2>&1; }
+  echo "select pg_backend_pid();" >&"${PSQL[1]}"
+  read -r pid <&"${PSQL[0]}"
+  c0=$(cpu_ticks "$pid")
+  printf '\\timing on\n%s;\n\\timing off\nselect $$done$$;\n' "$sql" >&"${PSQL[1]}"
+  while read -r line <&"${PSQL[0]}"; do
+    case $line in
+      Time:*) wall=$(awk '{print $2}' <<< "$line") ;;
+      done) break ;;
+      ERROR:*) echo "$db: $line" >&2; exit 1 ;;
+    esac
+  done
+  c1=$(cpu_ticks "$pid")
+  echo '\q' >&"${PSQL[1]}"
+  wait "$PSQL_PID" 2>/dev/null || true
+  if [ "$c0" = - ] || [ "$c1" = - ]; then
+    echo "$wall -"
+  else
+    echo "$wall $(( (c1 - c0) * 1000 / TICKS ))"
+  fi
 }
+TICKS=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo -; }
 
 insert_sql() {
   echo "insert into t_$1 select i, 'name ' || i, i * 1.25, i % 100, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 s',
@@ -87,18 +114,29 @@ multi_row() {
     for db in $JAVA $REF; do psql -qX -d "$db" -c "truncate t_$t" >/dev/null; done
     ji=$(timed $JAVA "$(insert_sql "$t")"); ri=$(timed $REF "$(insert_sql "$t")")
     ju=$(timed $JAVA "$(update_sql "$t")"); ru=$(timed $REF "$(update_sql "$t")")
-    [ $r -eq 0 ] || echo "$ji $ri $(ratio "$ji" "$ri") $ju $ru $(ratio "$ju" "$ru")" >> "$work/$t.multi"
+    # columns: INSERT wall java, ref, CPU java, ref; UPDATE the same
+    [ $r -eq 0 ] || echo "${ji% *} ${ri% *} ${ji#* } ${ri#* } ${ju% *} ${ru% *} ${ju#* } ${ru#* }" >> "$work/$t.multi"
   done
-  for op in INSERT UPDATE; do
-    local c=1; [ $op = UPDATE ] && c=4
+  report "$t" INSERT 1
+  report "$t" UPDATE 5
+}
+
+# One line per statement kind: the medians of each side's time and of the per-round ratio,
+# wall clock and CPU.
+report() {
+  local t=$1 op=$2 c=$3 col
+  local out=""
+  for kind in wall cpu; do
+    col=$c; [ $kind = cpu ] && col=$((c + 2))
+    if awk -v c=$col '$c == "-" {bad = 1} END {exit bad ? 0 : 1}' "$work/$t.multi"; then continue; fi
     local jm rm qm all
-    jm=$(awk -v c=$c '{print $c}' "$work/$t.multi" | median)
-    rm=$(awk -v c=$((c + 1)) '{print $(c)}' "$work/$t.multi" | median)
-    qm=$(awk -v c=$((c + 2)) '{print $c}' "$work/$t.multi" | median)
-    all=$(awk -v c=$((c + 2)) '{printf "%s ", $c}' "$work/$t.multi")
-    printf '%-10s %s %5d rows/stmt  pgq-java %8.1f ms  reference %8.1f ms  ratio %5.2fx  (rounds: %s)\n' \
-      "$t" "$op" "$ROWS" "$jm" "$rm" "$qm" "$all"
+    jm=$(awk -v c=$col '{print $c}' "$work/$t.multi" | median)
+    rm=$(awk -v c=$((col + 1)) '{print $c}' "$work/$t.multi" | median)
+    qm=$(awk -v c=$col '{printf "%.2f\n", $c / ($(c + 1) > 0 ? $(c + 1) : 1)}' "$work/$t.multi" | median)
+    all=$(awk -v c=$col '{printf "%.2f ", $c / ($(c + 1) > 0 ? $(c + 1) : 1)}' "$work/$t.multi")
+    out+=$(printf '\n    %-4s  pgq-java %8.1f ms  reference %8.1f ms  ratio %5.2fx  (rounds: %s)' "$kind" "$jm" "$rm" "$qm" "$all")
   done
+  printf '%-10s %s %d rows in one statement%s\n' "$t" "$op" "$ROWS" "$out"
 }
 
 one_per_tx() {

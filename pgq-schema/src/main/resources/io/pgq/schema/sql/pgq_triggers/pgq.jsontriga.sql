@@ -19,6 +19,8 @@ declare
     v_meta text[];
     v_skip boolean;
     v_data text;
+    v_old json;
+    v_name text;
 begin
     if TG_NARGS = 1 and TG_LEVEL = 'ROW' then
         if pg_catalog.current_setting('session_replication_role') = 'local' then
@@ -40,13 +42,14 @@ begin
                 v_data := pg_catalog.row_to_json(OLD)::text;
             else
                 -- these types encode equal values identically, except interval: ask "=" then
-                if exists (select 1
-                             from pg_catalog.unnest(v_meta[5:]) as k(name)
-                            where (pg_catalog.to_jsonb(NEW) -> k.name) is distinct from (pg_catalog.to_jsonb(OLD) -> k.name)
-                              and not pgq._trg_values_equal(OLD, NEW, k.name)) then
-                    raise exception 'primary key update not allowed';
-                end if;
                 v_data := pg_catalog.row_to_json(NEW)::text;
+                v_old := pg_catalog.row_to_json(OLD);
+                foreach v_name in array v_meta[5:] loop
+                    if (v_data::json operator(pg_catalog.->>) v_name) is distinct from (v_old operator(pg_catalog.->>) v_name)
+                       and not pgq._trg_values_equal(OLD, NEW, v_name) then
+                        raise exception 'primary key update not allowed';
+                    end if;
+                end loop;
             end if;
             if v_meta[2] = 'q' then
                 v_data := pg_catalog.regexp_replace(v_data, v_meta[4], '\1"\2"', 'g');
