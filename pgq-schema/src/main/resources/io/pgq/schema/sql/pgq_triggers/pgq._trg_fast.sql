@@ -37,6 +37,7 @@ declare
     v_type text;
     v_data text;
     v_extra2 text;
+    v_ev_id bigint;
 begin
     if i_meta[2] <> 'f' then
         return null;
@@ -140,7 +141,8 @@ begin
             v_extra2 := pgq._trg_urlenc_json(i_meta[3], v_old, v_ignore);
         end if;
     end if;
-    perform pgq.insert_event(v_queue, v_type, v_data, i_schema || '.' || i_table, v_extra2, null, null);
+    -- (an assignment, not PERFORM: PL/pgSQL evaluates it without starting a query)
+    v_ev_id := pgq.insert_event(v_queue, v_type, v_data, i_schema || '.' || i_table, v_extra2, null, null);
     return v_skip;
 end;
 $$;

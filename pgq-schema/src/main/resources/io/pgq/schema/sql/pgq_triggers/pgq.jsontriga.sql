@@ -20,6 +20,7 @@ declare
     v_skip boolean;
     v_data text;
     v_old json;
+    v_ev_id bigint;
     v_name text;
 begin
     if TG_NARGS = 1 and TG_LEVEL = 'ROW' then
@@ -54,7 +55,8 @@ begin
             if v_meta[2] = 'q' then
                 v_data := pg_catalog.regexp_replace(v_data, v_meta[4], '\1"\2"', 'g');
             end if;
-            perform pgq.insert_event(TG_ARGV[0],
+            -- (an assignment, not PERFORM: PL/pgSQL evaluates it without starting a query)
+            v_ev_id := pgq.insert_event(TG_ARGV[0],
                                      '{"op":"' || TG_OP || '","table":[' || pg_catalog.to_json(TG_TABLE_SCHEMA)::text
                                          || ',' || pg_catalog.to_json(TG_TABLE_NAME)::text || '],"pkey":' || v_meta[3] || '}',
                                      v_data, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
