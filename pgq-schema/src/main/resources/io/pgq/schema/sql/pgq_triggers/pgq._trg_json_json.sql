@@ -3,6 +3,7 @@
 -- column kinds of pgq._trg_meta ([3] and [5]): a JSON object with the columns in column order,
 -- each either its row_to_json() value (json kind r) or a JSON string of its text output (s);
 -- NULL is null; ignored columns are left out. (PL/pgSQL keeps the query's plan for the session.)
+-- (json_each_text()/json_each() return the columns in order: the aggregates need no sort)
 create or replace function pgq._trg_json_json(i_kinds text, i_json_kinds text, i_row json, i_ignore text[])
 returns text
 language plpgsql stable
@@ -18,7 +19,7 @@ begin
                                          else pg_catalog.to_json(pgq._trg_text(pg_catalog.substr(i_kinds, j.ord::int, 1),
                                                                                j.value operator(pg_catalog.#>>) '{}'))::text
                                      end,
-                              ',' order by j.ord),
+                              ','),
                           '') || '}'
           from pg_catalog.json_each(i_row) with ordinality as j(key, value, ord)
          where i_ignore is null or j.key <> all (i_ignore));

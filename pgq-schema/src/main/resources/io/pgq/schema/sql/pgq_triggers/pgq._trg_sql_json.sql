@@ -6,6 +6,7 @@
 --           changed column the key columns are "set" to their values)
 --   DELETE  pk='x' and pk2='y'
 -- Key columns appear in the WHERE part in column order; a NULL key value is an error.
+-- (json_each_text()/json_each() return the columns in order: the aggregates need no sort)
 create or replace function pgq._trg_sql_json(
     i_op text, i_kinds text, i_new json, i_old json, i_ignore text[], i_pkeys text[], i_changed text[])
 returns text
@@ -17,11 +18,11 @@ declare
     v_set text;
 begin
     if i_op = 'INSERT' then
-        return (select '(' || pg_catalog.string_agg(pg_catalog.quote_ident(j.key), ',' order by j.ord)
+        return (select '(' || pg_catalog.string_agg(pg_catalog.quote_ident(j.key), ',')
                        || ') values ('
                        || pg_catalog.string_agg(coalesce(pg_catalog.quote_literal(
                                                     pgq._trg_text(pg_catalog.substr(i_kinds, j.ord::int, 1), j.value)), 'null'),
-                                                ',' order by j.ord)
+                                                ',')
                        || ')'
                   from pg_catalog.json_each_text(i_new) with ordinality as j(key, value, ord)
                  where i_ignore is null or j.key <> all (i_ignore));
@@ -29,7 +30,7 @@ begin
 
     select pg_catalog.string_agg(pg_catalog.quote_ident(j.key) || '='
                                      || pg_catalog.quote_literal(pgq._trg_text(pg_catalog.substr(i_kinds, j.ord::int, 1), j.value)),
-                                 ' and ' order by j.ord),
+                                 ' and '),
            pg_catalog.bool_or(j.value is null)
       into v_where, v_null_key
       from pg_catalog.json_each_text(i_old) with ordinality as j(key, value, ord)
@@ -44,7 +45,7 @@ begin
     select pg_catalog.string_agg(pg_catalog.quote_ident(j.key) || '='
                                      || coalesce(pg_catalog.quote_literal(
                                             pgq._trg_text(pg_catalog.substr(i_kinds, j.ord::int, 1), j.value)), 'NULL'),
-                                 ',' order by j.ord)
+                                 ',')
       into v_set
       from pg_catalog.json_each_text(i_new) with ordinality as j(key, value, ord)
      where case when pg_catalog.cardinality(i_changed) > 0

@@ -44,7 +44,8 @@ begin
                                else true
                            end) as changed
               from rows from (pg_catalog.json_each_text(i_new_json), pg_catalog.json_each_text(i_old_json))
-                   with ordinality as z(nk, nv, ok, ov, ord)) as z;
+                   with ordinality as z(nk, nv, ok, ov, ord)
+            offset 0) as z;  -- (computes "changed" once per column, not once per aggregate)
 
     if v_ask is not null then
         -- types whose "=" must be asked (rare): drop the equal ones, then render as usual
