@@ -6,6 +6,8 @@
 -- columns that are not ignored, or with none changed the key columns "set" to their values).
 -- Columns are compared in row_to_json() form (equal exactly when the text output is); where
 -- that differs, by the type's "=" for the types whose "=" can say equal (pgq._trg_meta [4]).
+-- One query finds the changed and the key columns (names and positions); the SET and WHERE
+-- lists are then built from those few columns with ->> on the rows, without a second query.
 create or replace function pgq._trg_sql_update(
     i_meta text[], i_new_json json, i_old_json json, i_ignore text[], i_pkeys text[], i_new anyelement, i_old anyelement)
 returns text
@@ -13,27 +15,25 @@ language plpgsql
 as $$
 declare
     v_changed text[];
+    v_changed_pos int8[];
     v_ask text[];
+    v_keys text[];
+    v_keys_pos int8[];
     v_data_columns text[];
     v_name text;
-    v_set_changed text;
-    v_set_keys text;
+    v_value text;
+    v_set text;
     v_where text;
-    v_null_key boolean;
+    i int;
 begin
-    -- (json_each_text() returns the columns in order: no sort needed)
     select coalesce(pg_catalog.array_agg(z.nk) filter (where z.changed), '{}'),
+           coalesce(pg_catalog.array_agg(z.ord) filter (where z.changed), '{}'),
            pg_catalog.array_agg(z.nk) filter (where z.changed and z.eq = 'o' and z.nv is not null and z.ov is not null),
-           pg_catalog.string_agg(pg_catalog.quote_ident(z.nk) || '=' || coalesce(pg_catalog.quote_literal(pgq._trg_text(z.kind, z.nv)), 'NULL'), ',')
-               filter (where z.changed and (i_ignore is null or z.nk <> all (i_ignore))),
-           pg_catalog.string_agg(pg_catalog.quote_ident(z.nk) || '=' || coalesce(pg_catalog.quote_literal(pgq._trg_text(z.kind, z.nv)), 'NULL'), ',')
-               filter (where z.nk = any (i_pkeys)),
-           pg_catalog.string_agg(pg_catalog.quote_ident(z.nk) || '=' || pg_catalog.quote_literal(pgq._trg_text(z.kind, z.ov)), ' and ')
-               filter (where z.nk = any (i_pkeys)),
-           pg_catalog.bool_or(z.ov is null) filter (where z.nk = any (i_pkeys))
-      into v_changed, v_ask, v_set_changed, v_set_keys, v_where, v_null_key
-      from (select z.nk, z.nv, z.ov,
-                   pg_catalog.substr(i_meta[3], z.ord::int, 1) as kind,
+           coalesce(pg_catalog.array_agg(z.nk) filter (where z.nk = any (i_pkeys)), '{}'),
+           coalesce(pg_catalog.array_agg(z.ord) filter (where z.nk = any (i_pkeys)), '{}')
+      into v_changed, v_changed_pos, v_ask, v_keys, v_keys_pos
+      from (select z.nk, z.ord,
+                   z.nv, z.ov,
                    pg_catalog.substr(i_meta[4], z.ord::int, 1) as eq,
                    z.nv is distinct from z.ov
                    and (z.nv is null or z.ov is null
@@ -67,11 +67,33 @@ begin
 
     if v_changed operator(pg_catalog.&&) i_pkeys then
         raise exception 'primary key update not allowed';
-    elsif v_set_changed is null and pg_catalog.cardinality(v_changed) > 0 then
-        return null;
-    elsif v_null_key then
-        raise exception 'logtriga: Unexpected NULL key value';
     end if;
-    return coalesce(coalesce(v_set_changed, v_set_keys), '') || ' where ' || coalesce(v_where, '');
+    -- SET: the changed columns that are not ignored, in column order
+    for i in 1 .. pg_catalog.cardinality(v_changed) loop
+        v_name := v_changed[i];
+        continue when v_name = any (i_ignore);
+        v_value := pgq._trg_text(pg_catalog.substr(i_meta[3], v_changed_pos[i]::int, 1), i_new_json operator(pg_catalog.->>) v_name);
+        v_set := coalesce(v_set || ',', '') || pg_catalog.quote_ident(v_name) || '=' || coalesce(pg_catalog.quote_literal(v_value), 'NULL');
+    end loop;
+    if v_set is null and pg_catalog.cardinality(v_changed) > 0 then
+        return null;  -- only ignored columns changed
+    end if;
+    -- WHERE (and SET when nothing changed): the key columns, in column order
+    for i in 1 .. pg_catalog.cardinality(v_keys) loop
+        v_name := v_keys[i];
+        v_value := pgq._trg_text(pg_catalog.substr(i_meta[3], v_keys_pos[i]::int, 1), i_old_json operator(pg_catalog.->>) v_name);
+        if v_value is null then
+            raise exception 'logtriga: Unexpected NULL key value';
+        end if;
+        v_where := coalesce(v_where || ' and ', '') || pg_catalog.quote_ident(v_name) || '=' || pg_catalog.quote_literal(v_value);
+    end loop;
+    if v_set is null then
+        for i in 1 .. pg_catalog.cardinality(v_keys) loop
+            v_name := v_keys[i];
+            v_value := pgq._trg_text(pg_catalog.substr(i_meta[3], v_keys_pos[i]::int, 1), i_new_json operator(pg_catalog.->>) v_name);
+            v_set := coalesce(v_set || ',', '') || pg_catalog.quote_ident(v_name) || '=' || coalesce(pg_catalog.quote_literal(v_value), 'NULL');
+        end loop;
+    end if;
+    return coalesce(v_set, '') || ' where ' || coalesce(v_where, '');
 end;
 $$;
