@@ -1,7 +1,7 @@
--- Invalidation of the trigger metadata cache (see pgq._trg_json_meta and pgq.jsontriga).
+-- Invalidation of the trigger metadata cache (see pgq._trg_meta_cached).
 --
--- pgq.jsontriga() keeps per-table metadata (key columns, how each column is encoded) in a
--- session setting instead of reading the catalogs on every row. The reference's C triggers
+-- The triggers' fast paths keep per-table metadata (key columns, how each column is encoded)
+-- in session settings instead of reading the catalogs on every row. The reference's C triggers
 -- drop such caches on relcache invalidation; PL/pgSQL cannot see those, so every DDL command
 -- in the database bumps the counter pgq._trg_ddl_seq through the event trigger
 -- pgq_trg_ddl_watch, and a cached entry is used only while the counter still has the value it

@@ -8,17 +8,20 @@
 -- Fast path: with only the queue argument and a table of the kinds 'r' and 'q' of
 -- pgq._trg_json_meta (plain scalar columns, no _pgq_ev_* column), the data is row_to_json()
 -- of the row (numbers of numeric/float columns turned into strings by one regexp_replace),
--- without dynamic SQL. The table's metadata comes from a per-session cache that every DDL
--- command invalidates (pgq._trg_ddl_watch); only a cache miss reads the catalogs.
--- Everything else goes through pgq._trg_event().
+-- without dynamic SQL. The table's metadata comes from pgq._trg_meta_cached(), a per-session
+-- cache that every DDL command invalidates (pgq._trg_ddl_watch); only a cache miss reads the
+-- catalogs. Other row changes go through pgq._trg_fast() where it can, else pgq._trg_event().
 create or replace function pgq.jsontriga()
 returns trigger
 language plpgsql
 as $$
 declare
-    v_key text;
     v_meta text[];
+    v_skip boolean;
     v_data text;
+    v_old json;
+    v_ev_id bigint;
+    v_name text;
 begin
     if TG_NARGS = 1 and TG_LEVEL = 'ROW' then
         if pg_catalog.current_setting('session_replication_role') = 'local' then
@@ -30,18 +33,7 @@ begin
             return NEW;
         end if;
 
-        -- the table's metadata: cached while no DDL ran since (NULL key: no event trigger, no cache)
-        v_key := pg_catalog.pg_sequence_last_value('pgq._trg_ddl_seq'::pg_catalog.regclass)::text
-                 || coalesce(pg_catalog.current_setting('pgq.trg_ddl_local', true), '');
-        v_meta := nullif(pg_catalog.current_setting('pgq.trg_' || TG_RELID::text, true), '')::text[];
-        if v_key is null or v_meta[1] is distinct from v_key then
-            v_meta := pgq._trg_json_meta(TG_RELID);
-            if v_key is not null then
-                v_meta[1] := v_key;
-                perform pg_catalog.set_config('pgq.trg_' || TG_RELID::text, v_meta::text, false);
-            end if;
-        end if;
-
+        v_meta := pgq._trg_meta_cached(TG_RELID, 'j');
         if v_meta[2] <> 'g' then
             if TG_OP = 'INSERT' then
                 v_data := pg_catalog.row_to_json(NEW)::text;
@@ -51,18 +43,20 @@ begin
                 v_data := pg_catalog.row_to_json(OLD)::text;
             else
                 -- these types encode equal values identically, except interval: ask "=" then
-                if exists (select 1
-                             from pg_catalog.unnest(v_meta[5:]) as k(name)
-                            where (pg_catalog.to_jsonb(NEW) -> k.name) is distinct from (pg_catalog.to_jsonb(OLD) -> k.name)
-                              and not pgq._trg_values_equal(OLD, NEW, k.name)) then
-                    raise exception 'primary key update not allowed';
-                end if;
                 v_data := pg_catalog.row_to_json(NEW)::text;
+                v_old := pg_catalog.row_to_json(OLD);
+                foreach v_name in array v_meta[5:] loop
+                    if (v_data::json operator(pg_catalog.->>) v_name) is distinct from (v_old operator(pg_catalog.->>) v_name)
+                       and not pgq._trg_values_equal(OLD, NEW, v_name) then
+                        raise exception 'primary key update not allowed';
+                    end if;
+                end loop;
             end if;
             if v_meta[2] = 'q' then
                 v_data := pg_catalog.regexp_replace(v_data, v_meta[4], '\1"\2"', 'g');
             end if;
-            perform pgq.insert_event(TG_ARGV[0],
+            -- (an assignment, not PERFORM: PL/pgSQL evaluates it without starting a query)
+            v_ev_id := pgq.insert_event(TG_ARGV[0],
                                      '{"op":"' || TG_OP || '","table":[' || pg_catalog.to_json(TG_TABLE_SCHEMA)::text
                                          || ',' || pg_catalog.to_json(TG_TABLE_NAME)::text || '],"pkey":' || v_meta[3] || '}',
                                      v_data, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
@@ -75,8 +69,16 @@ begin
         end if;
     end if;
 
-    if pgq._trg_event('jsontriga', TG_WHEN, TG_LEVEL, TG_OP, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
-                      TG_ARGV, NEW, OLD) then
+    if TG_LEVEL = 'ROW' and TG_NARGS > 0
+       and pg_catalog.current_setting('session_replication_role') <> 'local' then
+        v_skip := pgq._trg_fast('jsontriga', TG_WHEN, TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV,
+                                pgq._trg_meta_cached(TG_RELID, 'r'), NEW, OLD);
+    end if;
+    if v_skip is null then
+        v_skip := pgq._trg_event('jsontriga', TG_WHEN, TG_LEVEL, TG_OP, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                                 TG_ARGV, NEW, OLD);
+    end if;
+    if v_skip then
         return null;  -- SKIP
     elsif TG_WHEN <> 'BEFORE' or TG_LEVEL <> 'ROW' then
         return null;

@@ -1,0 +1,148 @@
+-- pgq._trg_fast(...): internal helper, the fast path of pgq.logutriga(), pgq.sqltriga() and
+-- pgq.jsontriga() (i_kind) for row-level INSERT/UPDATE/DELETE. It sends the same event as
+-- pgq._trg_event() but reads the table's metadata from pgq._trg_meta_cached() (no catalog
+-- query per row) and every column's value from one row_to_json() per row (no text parsing, no
+-- dynamic SQL except the type's "=" for unusual types whose text changed in an UPDATE).
+-- Returns NULL when it cannot handle the case: a table with i_meta[2] = 'g', or arguments
+-- with deny, when= or ev_*= expressions, or SKIP in an AFTER trigger (pgq._trg_event() then
+-- does the work, or raises the error). Otherwise returns true when the row change must be
+-- skipped (SKIP), false when not.
+create or replace function pgq._trg_fast(
+    i_kind text,
+    i_tg_when text,
+    i_tg_op text,
+    i_schema text,
+    i_table text,
+    i_args text[],
+    i_meta text[],
+    i_new anyelement,
+    i_old anyelement)
+returns boolean
+language plpgsql
+as $$
+declare
+    a record;
+    v_queue text := i_args[pg_catalog.array_lower(i_args, 1)];  -- (TG_ARGV starts at 0)
+    v_skip boolean := false;
+    v_backup boolean := false;
+    v_ignore text[];
+    v_pkeys text[] := i_meta[6:];
+    v_pkey_text text;
+    v_new json;
+    v_old json;
+    v_changed text[] := '{}';
+    v_changed_all text[];
+    v_ask text[];
+    v_name text;
+    v_type text;
+    v_data text;
+    v_extra2 text;
+    v_ev_id bigint;
+begin
+    if i_meta[2] <> 'f' then
+        return null;
+    end if;
+    if pg_catalog.cardinality(i_args) > 1 then
+        a := pgq._trg_parse_args(i_args);
+        if a.deny or (a.skip and i_tg_when <> 'BEFORE')
+           or pg_catalog.num_nonnulls(a.when_expr, a.type_expr, a.data_expr, a.extra1_expr,
+                                      a.extra2_expr, a.extra3_expr, a.extra4_expr) > 0 then
+            return null;
+        end if;
+        v_skip := a.skip;
+        v_backup := a.backup and i_tg_op = 'UPDATE';
+        v_ignore := a.ignore_list;
+        v_pkeys := coalesce(a.pkey_list, v_pkeys);
+        v_pkey_text := a.pkey_text;
+    end if;
+    if i_tg_op <> 'INSERT' then
+        if pg_catalog.cardinality(v_pkeys) = 0 then
+            raise exception 'Update/Delete on table without pkey';
+        end if;
+        v_old := pg_catalog.row_to_json(i_old);
+    end if;
+    if i_tg_op <> 'DELETE' then
+        v_new := pg_catalog.row_to_json(i_new);
+    end if;
+
+    -- which columns did the UPDATE change? Compared in row_to_json() form, which is equal
+    -- exactly when the text output is; where that differs, by the type's "=" for the types
+    -- whose "=" can say equal (numeric 1.0 = 1.00, float -0 = 0, interval 1 day = 24 hours).
+    -- Without an ignore list, logutriga and jsontriga only need to know whether a key column
+    -- changed (sqltriga lists the changed columns).
+    if i_tg_op = 'UPDATE' and i_kind <> 'sqltriga' and v_ignore is null then
+        foreach v_name in array v_pkeys loop
+            if (v_new operator(pg_catalog.->>) v_name) is distinct from (v_old operator(pg_catalog.->>) v_name)
+               and not pgq._trg_values_equal(i_old, i_new, v_name) then
+                raise exception 'primary key update not allowed';
+            end if;
+        end loop;
+    elsif i_tg_op = 'UPDATE' and i_kind = 'sqltriga' then
+        v_data := pgq._trg_sql_update(i_meta, v_new, v_old, v_ignore, v_pkeys, i_new, i_old);
+        if v_data is null then
+            return v_skip;  -- only ignored columns changed
+        end if;
+    elsif i_tg_op = 'UPDATE' then
+        if v_new::text <> v_old::text then
+            -- (the rows themselves stay out of the query: passing them costs more than the
+            -- query; columns that need their type's "=" come back in v_ask)
+            select coalesce(pg_catalog.array_agg(z.nk), '{}'),
+                   pg_catalog.array_agg(z.nk) filter (where z.eq = 'o' and z.nv is not null and z.ov is not null)
+              into v_changed_all, v_ask
+              from (select z.nk, z.nv, z.ov, pg_catalog.substr(i_meta[4], z.ord::int, 1) as eq
+                      from rows from (pg_catalog.json_each_text(v_new), pg_catalog.json_each_text(v_old))
+                           with ordinality as z(nk, nv, ok, ov, ord)
+                     where z.nv is distinct from z.ov) as z
+             where z.nv is null or z.ov is null
+                   or case z.eq
+                          when 'n' then z.nv::pg_catalog.numeric <> z.ov::pg_catalog.numeric
+                          when 'f' then z.nv::pg_catalog.float8 <> z.ov::pg_catalog.float8
+                          when 'i' then z.nv::pg_catalog.interval <> z.ov::pg_catalog.interval
+                          else true
+                      end;
+            if v_ask is not null then
+                foreach v_name in array v_ask loop
+                    if pgq._trg_values_equal(i_old, i_new, v_name) then
+                        v_changed_all := pg_catalog.array_remove(v_changed_all, v_name);
+                    end if;
+                end loop;
+            end if;
+            if v_changed_all operator(pg_catalog.&&) v_pkeys then
+                raise exception 'primary key update not allowed';
+            end if;
+            v_changed := v_changed_all;
+            -- only ignored columns changed: no event
+            if v_changed operator(pg_catalog.&&) v_ignore then
+                v_changed := array(select x.name from pg_catalog.unnest(v_changed_all) as x(name)
+                                 where x.name <> all (v_ignore));
+                if pg_catalog.cardinality(v_changed) = 0 then
+                    return v_skip;
+                end if;
+            end if;
+        end if;
+    end if;
+
+    if i_kind = 'logutriga' then
+        v_type := pg_catalog.left(i_tg_op, 1) || ':' || coalesce(v_pkey_text, pg_catalog.array_to_string(v_pkeys, ','));
+        v_data := pgq._trg_urlenc_json(i_meta[3], coalesce(v_new, v_old), v_ignore);
+    elsif i_kind = 'sqltriga' then
+        v_type := pg_catalog.left(i_tg_op, 1);
+        if i_tg_op <> 'UPDATE' then
+            v_data := pgq._trg_sql_json(i_tg_op, i_meta[3], v_new, v_old, v_ignore, v_pkeys, '{}');
+        end if;
+    else
+        v_type := pgq._trg_json_type(i_tg_op, i_schema, i_table, v_pkeys);
+        v_data := pgq._trg_json_json(i_meta[3], i_meta[5], coalesce(v_new, v_old), v_ignore);
+    end if;
+    if v_backup then
+        if i_kind = 'jsontriga' then
+            v_extra2 := pgq._trg_json_json(i_meta[3], i_meta[5], v_old, v_ignore);
+        else
+            v_extra2 := pgq._trg_urlenc_json(i_meta[3], v_old, v_ignore);
+        end if;
+    end if;
+    -- (an assignment, not PERFORM: PL/pgSQL evaluates it without starting a query)
+    v_ev_id := pgq.insert_event(v_queue, v_type, v_data, i_schema || '.' || i_table, v_extra2, null, null);
+    return v_skip;
+end;
+$$;
