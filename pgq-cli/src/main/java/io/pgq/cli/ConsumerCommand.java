@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 import io.pgq.core.Pgq;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

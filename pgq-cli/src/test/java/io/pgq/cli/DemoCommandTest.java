@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

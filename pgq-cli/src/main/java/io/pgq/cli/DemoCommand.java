@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.pgq.consumer.ConsumerConfig;

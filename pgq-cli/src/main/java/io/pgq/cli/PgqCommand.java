@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;

@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 /** A user error: printed as one line, exit code 1, no stack trace unless --verbose. */
 final class CliException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.pgq.ticker.cli;
+package io.pgq.cli;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
