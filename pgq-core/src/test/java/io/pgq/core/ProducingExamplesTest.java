@@ -2,21 +2,29 @@ package io.pgq.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// tag::imports[]
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
+import io.pgq.core.EventType;
+import io.pgq.core.OutgoingEvent;
+import io.pgq.core.Pgq;
+import io.pgq.core.PgqConfig;
+import io.pgq.core.PgqModule;
+import io.pgq.core.Producer;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+// end::imports[]
+import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
