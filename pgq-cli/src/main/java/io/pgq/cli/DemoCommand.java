@@ -112,7 +112,7 @@ class DemoCommand implements Callable<Integer> {
                 .metricRegistry(metrics).build())) {
             out.println("pgq schema installed; queue " + QUEUE + ", consumer group " + GROUP + " with " + members + " members");
             pgq.admin().createQueue(QUEUE);
-            Ticker ticker = Ticker.create("demo", ds, TickerConfig.defaults(), metrics);
+            Ticker ticker = Ticker.builder("demo", ds).config(TickerConfig.defaults()).metrics(metrics).build();
             PgqConsumer consumer = consumer(pgq);
             ticker.start();
             consumer.start();

@@ -61,7 +61,7 @@ class TickerCommand implements Callable<Integer> {
         List<Ticker> tickers = new ArrayList<>();
         for (int i = 0; i < urls.size(); i++) {
             String name = urls.size() == 1 ? jobName : jobName + "-" + (i + 1);
-            tickers.add(Ticker.create(name, Database.dataSource(urls.get(i)), tickerConfig, metrics));
+            tickers.add(Ticker.builder(name, Database.dataSource(urls.get(i))).config(tickerConfig).metrics(metrics).build());
         }
         LOG.info("Starting {} with {} for {} database(s)", jobName, tickerConfig, tickers.size());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,7 +90,7 @@ class TickerCommand implements Callable<Integer> {
             if (System.nanoTime() - nextStats > 0) {
                 nextStats = System.nanoTime() + statsPeriod.toNanos();
                 tickers.forEach(t -> LOG.info("{}: {} ticks: {}, maintenance: {}, retries: {}, errors: {}", t.name(),
-                        t.state(), metrics.meter(TickerMetrics.ticks(t.name())).getCount(),
+                        t.role(), metrics.meter(TickerMetrics.ticks(t.name())).getCount(),
                         metrics.meter(TickerMetrics.maintenance(t.name())).getCount(),
                         metrics.meter(TickerMetrics.retries(t.name())).getCount(),
                         metrics.meter(TickerMetrics.errors(t.name())).getCount()));

@@ -59,7 +59,7 @@ class CliTest {
         assertThat(run(null, "insert", "cli_q", "greeting", "hello", "--extra1", "cli", "--db", url).out().strip()).isEqualTo("1");
         assertThat(run("one\ntwo\nthree\n", "insert", "cli_q", "line", "--db", url).out()).contains("Inserted 3 events into cli_q");
 
-        try (Ticker ticker = Ticker.create("cli", db.dataSource(), TickerConfig.defaults(), new MetricRegistry())) {
+        try (Ticker ticker = Ticker.builder("cli", db.dataSource()).config(TickerConfig.defaults()).metrics(new MetricRegistry()).build()) {
             ticker.start();
             Run tail = run(null, "tail", "cli_q", "--from", "earliest", "--limit", "4", "--timeout", "20s", "--db", url);
             assertThat(tail.exitCode()).isZero();

@@ -23,7 +23,7 @@ class DemoCommandTest {
                 .contains("dead letters 1;");
         assertThat(demo.out().lines().filter(l -> l.contains(" handled ")).count()).isGreaterThanOrEqualTo(5);
 
-        try (Ticker ticker = Ticker.create("dlq", db.dataSource(), TickerConfig.defaults(), new MetricRegistry())) {
+        try (Ticker ticker = Ticker.builder("dlq", db.dataSource()).config(TickerConfig.defaults()).metrics(new MetricRegistry()).build()) {
             ticker.start();
             CliTest.Run list = CliTest.run(null, "dlq", "list", "demo_orders.dlq", "--db", CliTest.url(db));
             assertThat(list.out()).contains("demo_orders").contains("order.placed").contains("invalid amount");

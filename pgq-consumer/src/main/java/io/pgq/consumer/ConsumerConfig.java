@@ -32,6 +32,8 @@ public final class ConsumerConfig {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** Longest pause after repeated errors (database down, ...); the pause doubles from 1 s up to this. */
     public static final Duration DEFAULT_MAX_ERROR_BACKOFF = Duration.ofSeconds(30);
+    /** After failing this long the consumer logs one ERROR and reports itself unhealthy. */
+    public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofSeconds(60);
     /** Suffix of the default dead-letter queue name: {@code <queue>.dlq}. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
@@ -56,6 +58,7 @@ public final class ConsumerConfig {
     private final Duration heartbeatInterval;
     private final Duration shutdownTimeout;
     private final Duration maxErrorBackoff;
+    private final Duration unhealthyAfter;
 
     private ConsumerConfig(Builder b) {
         this.queue = b.queue;
@@ -79,6 +82,7 @@ public final class ConsumerConfig {
         this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : b.sessionTimeout.dividedBy(3);
         this.shutdownTimeout = b.shutdownTimeout;
         this.maxErrorBackoff = b.maxErrorBackoff;
+        this.unhealthyAfter = b.unhealthyAfter;
     }
 
     /** Settings for consumer {@code consumer} (for a group: the group name) of {@code queue}. */
@@ -186,6 +190,11 @@ public final class ConsumerConfig {
         return maxErrorBackoff;
     }
 
+    /** After failing this long the consumer logs one ERROR and {@link PgqConsumer#isHealthy()} turns false. */
+    public Duration unhealthyAfter() {
+        return unhealthyAfter;
+    }
+
     /** The subconsumer name of member {@code n} (1-based): {@code <memberId>-<n>}. */
     public String memberName(int n) {
         return memberId + "-" + n;
@@ -203,7 +212,8 @@ public final class ConsumerConfig {
                 + ", batchMinLag=" + batchMinLag
                 + (isGroup() ? ", groupMembers=" + groupMembers + ", memberId=" + memberId + ", sessionTimeout="
                 + sessionTimeout + ", heartbeatInterval=" + heartbeatInterval : "")
-                + ", shutdownTimeout=" + shutdownTimeout + ", maxErrorBackoff=" + maxErrorBackoff + "}";
+                + ", shutdownTimeout=" + shutdownTimeout + ", maxErrorBackoff=" + maxErrorBackoff
+                + ", unhealthyAfter=" + unhealthyAfter + "}";
     }
 
     static String defaultMemberId() {
@@ -241,6 +251,7 @@ public final class ConsumerConfig {
         private Duration heartbeatInterval;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration maxErrorBackoff = DEFAULT_MAX_ERROR_BACKOFF;
+        private Duration unhealthyAfter = DEFAULT_UNHEALTHY_AFTER;
         private boolean groupSettingUsed;
 
         private Builder(String queue, String consumer) {
@@ -370,6 +381,12 @@ public final class ConsumerConfig {
             return this;
         }
 
+        /** After failing this long the consumer logs one ERROR and reports unhealthy, 1 s to 1 h (default 60 s). */
+        public Builder unhealthyAfter(Duration duration) {
+            this.unhealthyAfter = Objects.requireNonNull(duration, "unhealthyAfter");
+            return this;
+        }
+
         public ConsumerConfig build() {
             Names.queue(queue);
             Names.consumer(consumer);
@@ -385,6 +402,7 @@ public final class ConsumerConfig {
             range("fetchSize", fetchSize, 1, 100_000);
             range("pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofHours(1));
             range("maxErrorBackoff", maxErrorBackoff, Duration.ofMillis(10), Duration.ofHours(1));
+            range("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1), Duration.ofHours(1));
             if (shutdownTimeout.isNegative()) {
                 throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + shutdownTimeout);
             }

@@ -38,7 +38,7 @@ class InfoTest {
     }
 
     @Test
-    void queueInfoDescribesConfigurationAndTickerState() throws SQLException {
+    void queueInfoDescribesConfigurationAndTickerRole() throws SQLException {
         sql.execute("select pgq.create_queue('i_q_b')");
         sql.execute("select pgq.create_queue('i_q_a')");
         assertThat(sql.columnLabels("select * from pgq.get_queue_info()")).isEqualTo(QUEUE_INFO_COLUMNS);

@@ -2,7 +2,6 @@ package io.pgq.consumer.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgq.consumer.ConsumerConfig;
-import io.pgq.consumer.ConsumerState;
 import io.pgq.consumer.DeadLetters;
 import io.pgq.consumer.GroupListener;
 import io.pgq.core.ConsumerNotRegisteredException;
@@ -12,6 +11,7 @@ import io.pgq.core.PgqException;
 import io.pgq.core.QueueAdmin;
 import io.pgq.core.UnknownQueueException;
 import io.pgq.core.internal.Errors;
+import io.pgq.core.service.ServiceState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -48,7 +48,7 @@ public final class ConsumerRunner {
     private final AtomicReference<SeekRequest> pendingSeek = new AtomicReference<>();
     private final List<MemberLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile ConsumerState state = ConsumerState.NEW;
+    private volatile ServiceState state = ServiceState.NEW;
     private volatile boolean paused;
     private volatile boolean stopping;
     private volatile boolean aborting;
@@ -76,7 +76,7 @@ public final class ConsumerRunner {
     // ---- lifecycle
 
     public synchronized void start() {
-        if (state != ConsumerState.NEW) {
+        if (state != ServiceState.NEW) {
             throw new IllegalStateException("a consumer can be started once; it is " + state + ctx.where()
                     + ": build a new PgqConsumer");
         }
@@ -84,12 +84,12 @@ public final class ConsumerRunner {
         try {
             prepare();
         } catch (RuntimeException e) {
-            state = ConsumerState.STOPPED;
+            state = ServiceState.STOPPED;
             throw e;
         }
         ctx.metrics().registerGauges(admin, config.queue(), config.consumer());
         if (config.listen()) {
-            listener = new TickListener(dataSource, config.queue(), config.consumer(), wakeup, config.maxErrorBackoff());
+            listener = new TickListener(dataSource, ctx, wakeup);
             listenerThread = thread(listener, "pgq-consumer-" + config.queue() + "-listener", true);
         }
         if (config.isGroup()) {
@@ -101,7 +101,7 @@ public final class ConsumerRunner {
             loops.add(loop);
             threads.add(thread(loop, "pgq-consumer-" + config.queue() + "-" + i, false));
         }
-        state = ConsumerState.RUNNING;
+        state = ServiceState.RUNNING;
         LOG.info("Started consumer {} of queue {} with {} thread(s)", config.consumer(), config.queue(), n);
     }
 
@@ -175,11 +175,11 @@ public final class ConsumerRunner {
      */
     public boolean stop(Duration timeout) {
         synchronized (this) {
-            if (state == ConsumerState.NEW || state == ConsumerState.STOPPED) {
-                state = ConsumerState.STOPPED;
+            if (state == ServiceState.NEW || state == ServiceState.STOPPED) {
+                state = ServiceState.STOPPED;
                 return true;
             }
-            state = ConsumerState.STOPPING;
+            state = ServiceState.STOPPING;
             stopping = true;
         }
         LOG.info("Stopping consumer {} of queue {} (waiting up to {} for batches in hand)", config.consumer(),
@@ -195,7 +195,7 @@ public final class ConsumerRunner {
             leaveGroup();
         }
         ctx.metrics().removeGauges();
-        state = ConsumerState.STOPPED;
+        state = ServiceState.STOPPED;
         LOG.info("Stopped consumer {} of queue {}{}", config.consumer(), config.queue(),
                 clean ? "" : "; batches in hand were abandoned and will be delivered again");
         return clean;
@@ -265,8 +265,13 @@ public final class ConsumerRunner {
         }
     }
 
-    public ConsumerState state() {
+    public ServiceState state() {
         return state;
+    }
+
+    public boolean isHealthy() {
+        return state == ServiceState.RUNNING && loops.stream().allMatch(MemberLoop::isHealthy)
+                && (listener == null || listener.isHealthy());
     }
 
     // ---- pause, seek
@@ -289,7 +294,7 @@ public final class ConsumerRunner {
 
     /** Moves the position; on a running consumer a consumer thread does it between batches, and this waits. */
     public void seek(ConsumerPosition position) {
-        if (state != ConsumerState.RUNNING) {
+        if (state != ServiceState.RUNNING) {
             reposition(position);
             return;
         }
@@ -347,7 +352,7 @@ public final class ConsumerRunner {
     /** Processes at most one batch on the calling thread; empty when there was none. Only before start. */
     public OptionalInt runOnce() {
         synchronized (this) {
-            if (state != ConsumerState.NEW) {
+            if (state != ServiceState.NEW) {
                 throw new IllegalStateException("runOnce is for consumers that are not started; this one is " + state
                         + ctx.where());
             }

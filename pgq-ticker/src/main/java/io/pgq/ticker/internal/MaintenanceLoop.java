@@ -2,6 +2,8 @@ package io.pgq.ticker.internal;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import io.pgq.core.internal.ServiceLoop;
+import io.pgq.schema.internal.SqlStates;
 import io.pgq.ticker.TickerConfig;
 import io.pgq.ticker.TickerMetrics;
 import java.sql.Connection;
@@ -9,8 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -33,9 +37,7 @@ public final class MaintenanceLoop implements Runnable {
     private final BooleanSupplier isLeader;
     private final Meter maintenance;
     private final Meter retries;
-    private final Meter errors;
-    private final Backoff backoff = new Backoff();
-    private final FailureLog failures;
+    private final ServiceLoop loop;
 
     private volatile boolean running = true;
     private Connection connection;
@@ -50,32 +52,38 @@ public final class MaintenanceLoop implements Runnable {
         this.isLeader = isLeader;
         this.maintenance = metrics.meter(TickerMetrics.maintenance(name));
         this.retries = metrics.meter(TickerMetrics.retries(name));
-        this.errors = metrics.meter(TickerMetrics.errors(name));
-        this.failures = new FailureLog(LOG, "maintenance for database " + name, config.unhealthyAfter());
+        this.loop = ServiceLoop.builder("maintenance for database " + name, LOG, this::step)
+                .stopping(() -> !running)
+                .unhealthyAfter(config.unhealthyAfter())
+                .errors(metrics.meter(TickerMetrics.errors(name)))
+                .onFailure(failure -> disconnect())
+                .build();
     }
 
     @Override
     public void run() {
-        while (running) {
+        loop.run();
+        disconnect();
+    }
+
+    private boolean step() throws SQLException, InterruptedException {
+        if (isLeader.getAsBoolean()) {
             try {
-                if (isLeader.getAsBoolean()) {
-                    runDueWork();
+                runDueWork();
+            } catch (SQLException e) {
+                if (!SqlStates.isMissingSchema(e.getSQLState())) {
+                    throw e;
                 }
-                backoff.reset();
-                failures.succeeded();
-                Thread.sleep(IDLE_CHECK_MILLIS);
-            } catch (InterruptedException e) {
-                if (!running) {
-                    break;
-                }
-            } catch (SQLException | RuntimeException e) {
-                errors.mark();
-                disconnect();
-                failures.failed(e);
-                sleepQuietly(backoff.next().toMillis());
+                // no pgq schema yet: the tick loop reports it; nothing to maintain
             }
         }
-        disconnect();
+        Thread.sleep(IDLE_CHECK_MILLIS);
+        return true;
+    }
+
+    /** False while the loop has been failing for longer than the unhealthy threshold. */
+    public boolean isHealthy() {
+        return loop.isHealthy();
     }
 
     private void runDueWork() throws SQLException {
@@ -112,7 +120,7 @@ public final class MaintenanceLoop implements Runnable {
     }
 
     private void runOperation(String function, String argument) throws SQLException {
-        if (function.toLowerCase(java.util.Locale.ROOT).startsWith("vacuum")) {
+        if (function.toLowerCase(Locale.ROOT).startsWith("vacuum")) {
             try (Statement st = connection().createStatement()) {
                 st.execute(function + " " + quoteQualified(argument));
             }
@@ -176,14 +184,6 @@ public final class MaintenanceLoop implements Runnable {
                 // already broken
             }
             connection = null;
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException ignored) {
-            // stop() interrupts; the loop condition ends the loop
         }
     }
 
