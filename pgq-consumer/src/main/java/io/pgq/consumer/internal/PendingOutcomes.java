@@ -11,6 +11,8 @@ import java.util.List;
  * Retries and dead letters of one batch, written in one round trip each per chunk, inside the
  * batch's transaction. Counts what was written so metrics are only marked after the commit.
  * Not thread-safe.
+ *
+ * <p>Plain JDBC, not jOOQ: part of the consume hot path, one array-bound statement per chunk.
  */
 final class PendingOutcomes {
 

@@ -4,6 +4,9 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.pgq.core.internal.ServiceLoop;
 import io.pgq.schema.internal.SqlStates;
+import io.pgq.schema.internal.jooq.pgq.Routines;
+import io.pgq.schema.internal.jooq.pgq.Tables;
+import io.pgq.schema.internal.jooq.pgq.tables.records.MaintOperationsRecord;
 import io.pgq.ticker.TickerConfig;
 import io.pgq.ticker.TickerMetrics;
 import java.sql.Connection;
@@ -12,11 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
+import org.jooq.Configuration;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +74,8 @@ public final class MaintenanceLoop implements Runnable {
         if (isLeader.getAsBoolean()) {
             try {
                 runDueWork();
-            } catch (SQLException e) {
-                if (!SqlStates.isMissingSchema(e.getSQLState())) {
+            } catch (SQLException | RuntimeException e) {
+                if (!SqlStates.isMissingSchema(SqlStates.of(e))) {
                     throw e;
                 }
                 // no pgq schema yet: the tick loop reports it; nothing to maintain
@@ -101,22 +105,20 @@ public final class MaintenanceLoop implements Runnable {
     private void moveRetries() throws SQLException {
         long moved;
         do {
-            moved = scalarLong("SELECT pgq.maint_retry_events()");
+            Integer count = Routines.maintRetryEvents(jooq());
+            moved = count == null ? 0 : count;
             retries.mark(moved);
         } while (moved > 0 && running);
     }
 
     private void runMaintenance() throws SQLException {
-        List<String[]> operations = new ArrayList<>();
-        try (Statement st = connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT func_name, func_arg FROM pgq.maint_operations()")) {
-            while (rs.next()) {
-                operations.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
+        for (MaintOperationsRecord op : Tables.MAINT_OPERATIONS(jooq())) {
+            runOperation(op.getFuncName(), op.getFuncArg());
         }
-        for (String[] op : operations) {
-            runOperation(op[0], op[1]);
-        }
+    }
+
+    private Configuration jooq() throws SQLException {
+        return DSL.using(connection(), SQLDialect.POSTGRES).configuration();
     }
 
     private void runOperation(String function, String argument) throws SQLException {
@@ -137,6 +139,7 @@ public final class MaintenanceLoop implements Runnable {
         }
     }
 
+    /** Plain JDBC: the function's name comes from maint_operations() at run time, not from the generated API. */
     private long callOnce(String sql, String argument) throws SQLException {
         try (PreparedStatement st = connection().prepareStatement(sql)) {
             if (argument != null) {
@@ -159,13 +162,6 @@ public final class MaintenanceLoop implements Runnable {
             s.append(s.length() == 0 ? "" : ".").append('"').append(part.replace("\"", "\"\"")).append('"');
         }
         return s.toString();
-    }
-
-    private long scalarLong(String sql) throws SQLException {
-        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private Connection connection() throws SQLException {

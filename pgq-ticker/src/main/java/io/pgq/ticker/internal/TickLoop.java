@@ -21,7 +21,12 @@ import org.slf4j.LoggerFactory;
  * The ticking loop of one database: holds (or waits for) the leader lock on its own session
  * and, while leader, calls {@code pgq.ticker()} every tick period on that same session. A
  * database without the pgq schema is waited for: the error of {@code pgq.version()} when taking
- * the lead, or of the tick, says so; no query probes for the schema before each tick. Runs on one thread; the accessors may be called from any.
+ * the lead, or of the tick, says so; no query probes for the schema before each tick. Runs on
+ * one thread; the accessors may be called from any.
+ *
+ * <p>Plain JDBC, not jOOQ: the statements run every 10 ms on the one session that holds the
+ * leader lock (the tick pass is measured in docs/benchmarks.md), and the session settings are
+ * set once on it.
  */
 public final class TickLoop implements Runnable {
 
