@@ -16,6 +16,7 @@ import io.pgq.ticker.TickerConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,7 +153,7 @@ class DemoCommand implements Callable<Integer> {
                         throw new IllegalStateException("order " + order.orderId() + " has an invalid amount");
                     }
                     if (order.flaky() && event.retryCount() < 2) {
-                        throw new java.io.UncheckedIOException(new IOException("payment service timed out"));
+                        throw new UncheckedIOException(new IOException("payment service timed out"));
                     }
                     handled.incrementAndGet();
                     return Outcome.done();
@@ -236,7 +237,7 @@ class DemoCommand implements Callable<Integer> {
             server.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("Could not stop the embedded PostgreSQL: " + e.getMessage());
         }
     }

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The ticker's INI file. Accepts the keys of the SkyTools {@code pgqadm} configuration and our
@@ -52,11 +55,11 @@ final class IniConfig {
         if (eq <= 0) {
             throw new CliException(file + " line " + number + ": expected 'key = value', got '" + line + "'");
         }
-        String key = line.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
+        String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
         if (!PGQADM_KEYS.contains(key) && !OWN_KEYS.contains(key)) {
             throw new CliException(file + " line " + number + ": unknown key '" + key + "'; known keys: "
-                    + String.join(", ", new java.util.TreeSet<>(PGQADM_KEYS)) + ", "
-                    + String.join(", ", new java.util.TreeSet<>(OWN_KEYS)));
+                    + String.join(", ", new TreeSet<>(PGQADM_KEYS)) + ", "
+                    + String.join(", ", new TreeSet<>(OWN_KEYS)));
         }
         values.put(key, line.substring(eq + 1).strip());
     }
@@ -65,13 +68,13 @@ final class IniConfig {
         return values.get(key);
     }
 
-    java.time.Duration duration(String key, java.time.Duration unit) {
+    Duration duration(String key, Duration unit) {
         String v = values.get(key);
         if (v == null) {
             return null;
         }
         if (unit != null && v.matches("\\d+(\\.\\d+)?")) {
-            return java.time.Duration.ofNanos(Math.round(Double.parseDouble(v) * unit.toNanos()));
+            return Duration.ofNanos(Math.round(Double.parseDouble(v) * unit.toNanos()));
         }
         return Durations.parse(file + ": " + key, v);
     }
@@ -81,7 +84,7 @@ final class IniConfig {
         if (v == null) {
             return null;
         }
-        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
             case "1", "true", "yes", "on" -> true;
             case "0", "false", "no", "off" -> false;
             default -> throw new CliException(file + ": " + key + " must be true or false, got '" + v + "'");

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Adds the config file's {@code logfile} to the log output. */
@@ -25,6 +26,6 @@ final class Logging {
         file.setFile(logfile);
         file.setEncoder(encoder);
         file.start();
-        ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(file);
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(file);
     }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.pgq.core.PgqException;
 import java.io.PrintWriter;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,7 +66,7 @@ public final class PgqCommand {
     /** Libraries log at WARN unless --verbose; daemons raise io.pgq to INFO themselves. */
     static void quietLogging(boolean verbose) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(verbose ? Level.DEBUG : Level.WARN);
+            ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(verbose ? Level.DEBUG : Level.WARN);
             ctx.getLogger("io.pgq").setLevel(verbose ? Level.DEBUG : Level.WARN);
             ctx.getLogger("com.zaxxer").setLevel(Level.WARN);
         }

@@ -4,6 +4,7 @@ import io.pgq.core.ConsumerInfo;
 import io.pgq.core.Pgq;
 import io.pgq.core.QueueInfo;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,7 @@ class StatusCommand implements Callable<Integer> {
             Tables q = new Tables("QUEUE", "LAST-TICK", "TICKER-LAG", "EVENTS/S", "NEW-EVENTS", "TABLES", "PAUSED");
             for (QueueInfo i : queues) {
                 q.row(i.name(), i.lastTickId(), Tables.duration(i.tickerLag()),
-                        i.eventsPerSecond() == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f", i.eventsPerSecond()),
+                        i.eventsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.1f", i.eventsPerSecond()),
                         i.newEvents(), i.currentTable() + "/" + i.tables(), i.tickerPaused() ? "yes" : "no");
             }
             System.out.print(q.render());

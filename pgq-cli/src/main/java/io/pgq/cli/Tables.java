@@ -1,7 +1,9 @@
 package io.pgq.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Prints left-aligned text tables like {@code kafka-consumer-groups --describe}. */
 final class Tables {
@@ -38,7 +40,7 @@ final class Tables {
         return s.toString();
     }
 
-    static String duration(java.time.Duration d) {
+    static String duration(Duration d) {
         if (d == null) {
             return "-";
         }
@@ -47,7 +49,7 @@ final class Tables {
             return ms + "ms";
         }
         if (ms < 120_000) {
-            return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
         return ms < 7_200_000 ? (ms / 60_000) + "m" : (ms / 3_600_000) + "h";
     }

@@ -45,7 +45,7 @@ class TailCommand implements Callable<Integer> {
         String name = temporary ? "pgq-tail-" + ProcessHandle.current().pid() : consumer;
         try (Pgq pgq = database.client()) {
             if (from != null) {
-                pgq.admin().registerConsumer(queue, name, Positions.parse(from));
+                pgq.admin().registerConsumer(queue, name, ConsumerPosition.parse(from));
             } else if (temporary || pgq.admin().consumer(queue, name).isEmpty()) {
                 pgq.admin().registerConsumer(queue, name, ConsumerPosition.latest());
             }

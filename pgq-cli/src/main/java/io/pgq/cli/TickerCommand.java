@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -78,7 +80,7 @@ class TickerCommand implements Callable<Integer> {
                       IniConfig ini) throws InterruptedException {
         boolean exitWhenUnhealthy = !(keepRunning || (ini != null && Boolean.TRUE.equals(ini.bool("keep_running_when_unhealthy"))));
         long nextStats = System.nanoTime() + statsPeriod.toNanos();
-        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
             for (Ticker t : tickers) {
                 if (exitWhenUnhealthy && !t.isHealthy()) {
                     LOG.error("Database {} unreachable for more than {} s: exiting with code {} so that a supervisor "
@@ -149,7 +151,7 @@ class TickerCommand implements Callable<Integer> {
         return text.equalsIgnoreCase("off") ? null : Durations.parse("max_tick_lag", text);
     }
 
-    private static void setIfPresent(Duration value, java.util.function.Consumer<Duration> setter) {
+    private static void setIfPresent(Duration value, Consumer<Duration> setter) {
         if (value != null) {
             setter.accept(value);
         }

@@ -1,6 +1,7 @@
 package io.pgq.consumer;
 
 import io.pgq.core.ConsumerPosition;
+import io.pgq.core.internal.Check;
 import io.pgq.core.internal.Names;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -207,7 +208,7 @@ public final class ConsumerConfig {
                 + ", retryPolicy=" + retryPolicy + ", deadLetterQueue=" + deadLetterQueue
                 + ", createDeadLetterQueue=" + createDeadLetterQueue + ", strictTypes=" + strictTypes
                 + ", fetchSize=" + fetchSize + ", pollInterval=" + pollInterval + ", listen=" + listen
-                + ", registerIfMissing=" + registerIfMissing + ", startPosition=" + io.pgq.consumer.internal.Positions.describe(startPosition)
+                + ", registerIfMissing=" + registerIfMissing + ", startPosition=" + startPosition.text()
                 + ", batchMinCount=" + batchMinCount + ", batchMinInterval=" + batchMinInterval
                 + ", batchMinLag=" + batchMinLag
                 + (isGroup() ? ", groupMembers=" + groupMembers + ", memberId=" + memberId + ", sessionTimeout="
@@ -399,18 +400,16 @@ public final class ConsumerConfig {
             if (queue.equals(deadLetterQueue)) {
                 throw new IllegalArgumentException("deadLetterQueue must differ from queue, got " + deadLetterQueue);
             }
-            range("fetchSize", fetchSize, 1, 100_000);
-            range("pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofHours(1));
-            range("maxErrorBackoff", maxErrorBackoff, Duration.ofMillis(10), Duration.ofHours(1));
-            range("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1), Duration.ofHours(1));
-            if (shutdownTimeout.isNegative()) {
-                throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + shutdownTimeout);
+            Check.between("fetchSize", fetchSize, 1, 100_000);
+            Check.between("pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofHours(1));
+            Check.between("maxErrorBackoff", maxErrorBackoff, Duration.ofMillis(10), Duration.ofHours(1));
+            Check.between("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1), Duration.ofHours(1));
+            Check.notNegative("shutdownTimeout", shutdownTimeout);
+            if (batchMinCount != null) {
+                Check.atLeast("batchMinCount", batchMinCount, 1);
             }
-            if (batchMinCount != null && batchMinCount < 1) {
-                throw new IllegalArgumentException("batchMinCount must be at least 1, got " + batchMinCount);
-            }
-            positive("batchMinInterval", batchMinInterval);
-            positive("batchMinLag", batchMinLag);
+            Check.positive("batchMinInterval", batchMinInterval);
+            Check.positive("batchMinLag", batchMinLag);
             validateGroup();
             return new ConsumerConfig(this);
         }
@@ -423,13 +422,13 @@ public final class ConsumerConfig {
                 }
                 return;
             }
-            range("groupMembers", groupMembers, 0, 256);
-            range("sessionTimeout", sessionTimeout, Duration.ofMillis(100), Duration.ofHours(1));
+            Check.between("groupMembers", groupMembers, 0, 256);
+            Check.between("sessionTimeout", sessionTimeout, Duration.ofMillis(100), Duration.ofHours(1));
             if (heartbeatInterval != null) {
-                range("heartbeatInterval", heartbeatInterval, Duration.ofMillis(10), Duration.ofHours(1));
+                Check.between("heartbeatInterval", heartbeatInterval, Duration.ofMillis(10), Duration.ofHours(1));
                 if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
                     throw new IllegalArgumentException("heartbeatInterval must be shorter than sessionTimeout ("
-                            + sessionTimeout + "), got " + heartbeatInterval);
+                            + Check.duration(sessionTimeout) + "), got " + Check.duration(heartbeatInterval));
                 }
             }
             String id = memberId != null ? memberId : defaultMemberId();
@@ -444,22 +443,7 @@ public final class ConsumerConfig {
             }
         }
 
-        private static void range(String name, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-            }
-        }
 
-        private static void range(String name, Duration value, Duration min, Duration max) {
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-            }
-        }
 
-        private static void positive(String name, Duration value) {
-            if (value != null && (value.isNegative() || value.isZero())) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-        }
     }
 }

@@ -3,8 +3,8 @@ package io.pgq.core;
 import com.codahale.metrics.MetricRegistry;
 
 /**
- * Names of the Dropwizard metrics pgq-core registers. Every name is listed in
- * {@code docs/metrics.md}.
+ * Names of the Dropwizard metrics the producer registers, per queue (like {@code TickerMetrics}
+ * and {@code ConsumerMetrics}); listed in {@code docs/producing.md}.
  *
  * <table>
  *   <caption>Producer metrics</caption>
@@ -15,24 +15,24 @@ import com.codahale.metrics.MetricRegistry;
  *   <tr><td>{@code pgq.producer.<queue>.errors}</td><td>Meter</td><td>calls that failed</td></tr>
  * </table>
  */
-public final class PgqMetrics {
+public final class ProducerMetrics {
 
-    private PgqMetrics() {
+    private ProducerMetrics() {
     }
 
-    public static String producerEvents(String queue) {
+    public static String events(String queue) {
         return MetricRegistry.name("pgq", "producer", queue, "events");
     }
 
-    public static String producerSend(String queue) {
+    public static String send(String queue) {
         return MetricRegistry.name("pgq", "producer", queue, "send");
     }
 
-    public static String producerBatchSize(String queue) {
+    public static String batchSize(String queue) {
         return MetricRegistry.name("pgq", "producer", queue, "batch-size");
     }
 
-    public static String producerErrors(String queue) {
+    public static String errors(String queue) {
         return MetricRegistry.name("pgq", "producer", queue, "errors");
     }
 }

@@ -65,7 +65,7 @@ class PgqModuleTest {
 
         sendAndRead(injector.getInstance(Producer.class), injector.getInstance(QueueAdmin.class), db, "bound");
 
-        assertThat(registry.meter(PgqMetrics.producerEvents("bound")).getCount()).isEqualTo(1);
+        assertThat(registry.meter(ProducerMetrics.events("bound")).getCount()).isEqualTo(1);
     }
 
     @BindingAnnotation

@@ -1,5 +1,6 @@
 package io.pgq.ticker;
 
+import io.pgq.core.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -190,27 +191,21 @@ public final class TickerConfig {
         }
 
         public TickerConfig build() {
-            requireAtLeast("tickPeriod", tickPeriod, Duration.ofMillis(1));
-            requireAtLeast("retryPeriod", retryPeriod, Duration.ofMillis(10));
-            requireAtLeast("maintenancePeriod", maintenancePeriod, Duration.ofMillis(10));
-            requireAtLeast("leaderCheckPeriod", leaderCheckPeriod, Duration.ofMillis(10));
-            requireAtLeast("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1));
-            requireAtLeast("shutdownTimeout", shutdownTimeout, Duration.ofMillis(1));
+            Check.atLeast("tickPeriod", tickPeriod, Duration.ofMillis(1));
+            Check.atLeast("retryPeriod", retryPeriod, Duration.ofMillis(10));
+            Check.atLeast("maintenancePeriod", maintenancePeriod, Duration.ofMillis(10));
+            Check.atLeast("leaderCheckPeriod", leaderCheckPeriod, Duration.ofMillis(10));
+            Check.atLeast("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1));
+            Check.atLeast("shutdownTimeout", shutdownTimeout, Duration.ofMillis(1));
             if (!(maxTickDutyCycle > 0 && maxTickDutyCycle <= 1)) {
                 throw new IllegalArgumentException("maxTickDutyCycle must be more than 0 and at most 1, got "
                         + maxTickDutyCycle);
             }
-            if (maxTickLag != null && maxTickLag.isNegative()) {
-                throw new IllegalArgumentException("maxTickLag must not be negative, got " + maxTickLag);
+            if (maxTickLag != null) {
+                Check.notNegative("maxTickLag", maxTickLag);
             }
             return new TickerConfig(this);
         }
 
-        private static void requireAtLeast(String name, Duration value, Duration min) {
-            if (value.compareTo(min) < 0) {
-                throw new IllegalArgumentException(name + " must be at least " + min.toMillis() + " ms, got "
-                        + value.toMillis() + " ms");
-            }
-        }
     }
 }

@@ -12,8 +12,8 @@ import io.pgq.core.QueueAdmin;
 import io.pgq.core.UnknownQueueException;
 import io.pgq.core.internal.Errors;
 import io.pgq.core.service.ServiceState;
+import io.pgq.schema.internal.jooq.pgq_coop.Routines;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.jooq.Configuration;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,7 @@ public final class ConsumerRunner {
     private final ConsumerConfig config;
     private final ConsumerContext ctx;
     private final DataSource dataSource;
+    private final Configuration jooq;
     private final QueueAdmin admin;
     private final Wakeup wakeup;
     private final Poller poller;
@@ -64,6 +68,7 @@ public final class ConsumerRunner {
         this.pgq = pgq;
         this.config = config;
         this.dataSource = pgq.dataSource();
+        this.jooq = DSL.using(dataSource, SQLDialect.POSTGRES).configuration();
         this.admin = pgq.admin();
         RunnerMetrics metrics = new RunnerMetrics(pgq.metrics(), config.queue(), config.consumer());
         this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics);
@@ -126,7 +131,7 @@ public final class ConsumerRunner {
             }
             admin.registerConsumer(config.queue(), config.consumer(), config.startPosition());
             LOG.info("Registered consumer {} on queue {} at the {} position", config.consumer(), config.queue(),
-                    Positions.describe(config.startPosition()));
+                    config.startPosition().text());
         }
         prepareDeadLetterQueue();
         if (config.isGroup()) {
@@ -149,13 +154,9 @@ public final class ConsumerRunner {
     }
 
     private void registerMember(String member) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT pgq_coop.register_subconsumer(?, ?, ?)")) {
-            st.setString(1, config.queue());
-            st.setString(2, config.consumer());
-            st.setString(3, member);
-            st.execute();
-        } catch (SQLException e) {
+        try {
+            Routines.registerSubconsumer(jooq, config.queue(), config.consumer(), member);
+        } catch (RuntimeException e) {
             throw Errors.translate(e, "Registering group member " + member, config.queue(), config.consumer());
         }
     }
@@ -253,13 +254,9 @@ public final class ConsumerRunner {
             if (loop.inBatch()) {
                 continue;
             }
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement st = c.prepareStatement("SELECT pgq_coop.unregister_subconsumer(?, ?, ?, 0)")) {
-                st.setString(1, config.queue());
-                st.setString(2, config.consumer());
-                st.setString(3, loop.member());
-                st.execute();
-            } catch (SQLException | RuntimeException e) {
+            try {
+                Routines.unregisterSubconsumer(jooq, config.queue(), config.consumer(), loop.member(), 0);
+            } catch (RuntimeException e) {
                 LOG.debug("Member {} stays registered{}: {}", loop.member(), ctx.where(), e.getMessage());
             }
         }
@@ -336,7 +333,7 @@ public final class ConsumerRunner {
     private void reposition(ConsumerPosition position) {
         admin.registerConsumer(config.queue(), config.consumer(), position);
         LOG.info("Consumer {} of queue {} moved to the {} position", config.consumer(), config.queue(),
-                Positions.describe(position));
+                position.text());
     }
 
     private void failPendingSeek() {
@@ -367,7 +364,7 @@ public final class ConsumerRunner {
             }
             return OptionalInt.of(new BatchRun(ctx, c, next.batchId(), member, null, () -> false).run());
         } catch (SQLException e) {
-            ctx.metrics().errors.mark();
+            ctx.metrics().error();
             throw Errors.translate(e, "Processing a batch", config.queue(), config.consumer());
         }
     }

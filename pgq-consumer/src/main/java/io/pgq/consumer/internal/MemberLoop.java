@@ -37,7 +37,7 @@ final class MemberLoop implements Runnable {
                 .stopping(runner::isStopping)
                 .backoff(FIRST_BACKOFF, ctx.config().maxErrorBackoff())
                 .unhealthyAfter(ctx.config().unhealthyAfter())
-                .errors(ctx.metrics().errors)
+                .errors(ctx.metrics().errorMeter())
                 .onFailure(failure -> closeConnection())
                 .pause(pause -> runner.wakeup().sleep(pause, runner::isStopping))
                 .build();
@@ -74,7 +74,7 @@ final class MemberLoop implements Runnable {
             return false;
         } catch (BatchLostException e) {
             // another member took the batch over: expected in a group, not a failure of this thread
-            ctx.metrics().errors.mark();
+            ctx.metrics().error();
             LOG.warn("{}", e.getMessage());
         }
         return true;
@@ -108,7 +108,7 @@ final class MemberLoop implements Runnable {
         if (member != null) {
             runner.wakeup().signal();   // more batches may be waiting: let idle members look too
             if (next.previousOwner() != null && !next.previousOwner().equals(subconsumer)) {
-                ctx.metrics().takeovers.mark();
+                ctx.metrics().takeover();
                 runner.groupView().tookOver(member, next.previousOwner(), batch);
             }
             heartbeat = runner.heartbeats().start(member, batch);

@@ -6,12 +6,12 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Reservoir;
 import com.codahale.metrics.Timer;
-import io.pgq.core.PgqMetrics;
+import io.pgq.core.ProducerMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The producer metrics of each queue, created on first use. Thread-safe. */
-final class ProducerMetrics {
+final class ProducerMeters {
 
     record PerQueue(Meter events, Timer send, Histogram batchSize, Meter errors) {
 
@@ -25,17 +25,17 @@ final class ProducerMetrics {
     private final MetricRegistry registry;
     private final Map<String, PerQueue> byQueue = new ConcurrentHashMap<>();
 
-    ProducerMetrics(MetricRegistry registry) {
+    ProducerMeters(MetricRegistry registry) {
         this.registry = registry;
     }
 
     PerQueue of(String queue) {
         PerQueue m = byQueue.get(queue);
         return m != null ? m : byQueue.computeIfAbsent(queue, q -> new PerQueue(
-                registry.meter(PgqMetrics.producerEvents(q)),
-                registry.timer(PgqMetrics.producerSend(q), () -> new Timer(lockFreeReservoir())),
-                registry.histogram(PgqMetrics.producerBatchSize(q), () -> new Histogram(lockFreeReservoir())),
-                registry.meter(PgqMetrics.producerErrors(q))));
+                registry.meter(ProducerMetrics.events(q)),
+                registry.timer(ProducerMetrics.send(q), () -> new Timer(lockFreeReservoir())),
+                registry.histogram(ProducerMetrics.batchSize(q), () -> new Histogram(lockFreeReservoir())),
+                registry.meter(ProducerMetrics.errors(q))));
     }
 
     /** The default reservoir's statistics without its lock, which concurrent senders would share. */
