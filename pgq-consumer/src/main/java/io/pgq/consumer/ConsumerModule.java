@@ -39,8 +39,7 @@ import java.util.Set;
  */
 public final class ConsumerModule extends AbstractModule {
 
-    private static final TypeLiteral<TypedEventHandler<?>> HANDLER = new TypeLiteral<>() {
-    };
+    private static final TypeLiteral<TypedEventHandler<?>> HANDLER = new TypeLiteral<>() {};
 
     private final ConsumerConfig config;
     private final Key<Pgq> client;
@@ -88,9 +87,11 @@ public final class ConsumerModule extends AbstractModule {
         Named name = name(config.queue(), config.consumer());
         handlers(binder(), config.queue(), config.consumer());
         groupListener(binder(), config.queue(), config.consumer());
-        ConsumerProvider provider = new ConsumerProvider(config, getProvider(client),
-                getProvider(Key.get(new TypeLiteral<Set<TypedEventHandler<?>>>() { }, name)),
-                getProvider(Key.get(new TypeLiteral<Optional<GroupListener>>() { }, name)));
+        ConsumerProvider provider = new ConsumerProvider(
+                config,
+                getProvider(client),
+                getProvider(Key.get(new TypeLiteral<Set<TypedEventHandler<?>>>() {}, name)),
+                getProvider(Key.get(new TypeLiteral<Optional<GroupListener>>() {}, name)));
         Key<PgqConsumer> key = key(config.queue(), config.consumer());
         install(new PrivateModule() {
             @Override
@@ -108,8 +109,11 @@ public final class ConsumerModule extends AbstractModule {
         private final Provider<Set<TypedEventHandler<?>>> handlers;
         private final Provider<Optional<GroupListener>> listener;
 
-        ConsumerProvider(ConsumerConfig config, Provider<Pgq> pgq, Provider<Set<TypedEventHandler<?>>> handlers,
-                         Provider<Optional<GroupListener>> listener) {
+        ConsumerProvider(
+                ConsumerConfig config,
+                Provider<Pgq> pgq,
+                Provider<Set<TypedEventHandler<?>>> handlers,
+                Provider<Optional<GroupListener>> listener) {
             this.config = config;
             this.pgq = pgq;
             this.handlers = handlers;

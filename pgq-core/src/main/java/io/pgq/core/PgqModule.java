@@ -48,8 +48,11 @@ public final class PgqModule extends AbstractModule {
         this(Objects.requireNonNull(config, "config"), null, null, null);
     }
 
-    private PgqModule(PgqConfig config, UnaryOperator<PgqConfig.Builder> customizer, Annotation annotation,
-                      Class<? extends Annotation> annotationType) {
+    private PgqModule(
+            PgqConfig config,
+            UnaryOperator<PgqConfig.Builder> customizer,
+            Annotation annotation,
+            Class<? extends Annotation> annotationType) {
         this.config = config;
         this.customizer = customizer;
         this.annotation = annotation;
@@ -76,7 +79,8 @@ public final class PgqModule extends AbstractModule {
 
     /** The key under which this module binds {@code type}. */
     private <T> Key<T> key(Class<T> type) {
-        return annotation != null ? Key.get(type, annotation)
+        return annotation != null
+                ? Key.get(type, annotation)
                 : annotationType != null ? Key.get(type, annotationType) : Key.get(type);
     }
 
@@ -84,18 +88,20 @@ public final class PgqModule extends AbstractModule {
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), MetricRegistry.class);
         Provider<DataSource> dataSource = config == null ? getProvider(key(DataSource.class)) : null;
-        Provider<Optional<MetricRegistry>> metrics = getProvider(new Key<Optional<MetricRegistry>>() {
-        });
+        Provider<Optional<MetricRegistry>> metrics = getProvider(new Key<Optional<MetricRegistry>>() {});
         Key<Pgq> pgqKey = key(Pgq.class);
         Key<QueueAdmin> adminKey = key(QueueAdmin.class);
         Key<Producer> producerKey = key(Producer.class);
         install(new PrivateModule() {
             @Override
             protected void configure() {
-                bind(pgqKey).toProvider(new ClientProvider(config, customizer, dataSource, metrics)).in(Scopes.SINGLETON);
+                bind(pgqKey)
+                        .toProvider(new ClientProvider(config, customizer, dataSource, metrics))
+                        .in(Scopes.SINGLETON);
                 Provider<Pgq> pgq = getProvider(pgqKey);
                 bind(adminKey).toProvider(new SupplierProvider<>(() -> pgq.get().admin()));
-                bind(producerKey).toProvider(new SupplierProvider<>(() -> pgq.get().producer()));
+                bind(producerKey)
+                        .toProvider(new SupplierProvider<>(() -> pgq.get().producer()));
                 expose(pgqKey);
                 expose(adminKey);
                 expose(producerKey);
@@ -110,8 +116,11 @@ public final class PgqModule extends AbstractModule {
         private final Provider<DataSource> dataSource;
         private final Provider<Optional<MetricRegistry>> metrics;
 
-        ClientProvider(PgqConfig config, UnaryOperator<PgqConfig.Builder> customizer, Provider<DataSource> dataSource,
-                       Provider<Optional<MetricRegistry>> metrics) {
+        ClientProvider(
+                PgqConfig config,
+                UnaryOperator<PgqConfig.Builder> customizer,
+                Provider<DataSource> dataSource,
+                Provider<Optional<MetricRegistry>> metrics) {
             this.config = config;
             this.customizer = customizer;
             this.dataSource = dataSource;

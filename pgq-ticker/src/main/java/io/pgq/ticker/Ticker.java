@@ -74,8 +74,8 @@ public final class Ticker implements BackgroundService {
     @Override
     public synchronized void start() {
         if (state != ServiceState.NEW) {
-            throw new IllegalStateException("ticker " + name + " was already started; it is " + state
-                    + ": build a new Ticker");
+            throw new IllegalStateException(
+                    "ticker " + name + " was already started; it is " + state + ": build a new Ticker");
         }
         LOG.info("Starting ticker {} for {} with configuration: {}", name, DataSources.describe(dataSource), config);
         tickLoop = new TickLoop(name, dataSource, config, metrics);

@@ -43,7 +43,8 @@ public final class TickerModule extends AbstractModule {
 
     /** The same ticker on the client bound with {@code annotationType} ({@code PgqModule.annotatedWith}). */
     public TickerModule usingClient(Class<? extends Annotation> annotationType) {
-        return new TickerModule(name, config, Key.get(Pgq.class, Objects.requireNonNull(annotationType, "annotationType")));
+        return new TickerModule(
+                name, config, Key.get(Pgq.class, Objects.requireNonNull(annotationType, "annotationType")));
     }
 
     /** The same ticker on the client bound with {@code annotation}. */
@@ -84,7 +85,10 @@ public final class TickerModule extends AbstractModule {
         @Override
         public Ticker get() {
             Pgq client = pgq.get();
-            return Ticker.builder(name, client.dataSource()).config(config).metrics(client.metrics()).build();
+            return Ticker.builder(name, client.dataSource())
+                    .config(config)
+                    .metrics(client.metrics())
+                    .build();
         }
     }
 }

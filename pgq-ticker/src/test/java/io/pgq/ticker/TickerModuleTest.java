@@ -27,11 +27,12 @@ class TickerModuleTest {
     @Test
     void tickerOnTheInjectedClient(TestDatabase db) {
         Injector injector = Guice.createInjector(
-                new PgqModule(PgqConfig.builder().dataSource(db.dataSource()).build()).annotatedWith(Names.named("app")),
+                new PgqModule(PgqConfig.builder().dataSource(db.dataSource()).build())
+                        .annotatedWith(Names.named("app")),
                 new TickerModule("app-db", TickerTest.fast()).usingClient(Names.named("app")));
         Ticker ticker = injector.getInstance(TickerModule.key("app-db"));
         assertThat(injector.getInstance(TickerModule.key("app-db"))).isSameAs(ticker);
-        assertThat(ticker.state()).isEqualTo(ServiceState.NEW);          // Guice starts nothing
+        assertThat(ticker.state()).isEqualTo(ServiceState.NEW); // Guice starts nothing
         Pgq pgq = injector.getInstance(Key.get(Pgq.class, Names.named("app")));
         pgq.admin().createQueue("guiced");
         long before = Db.lastTick(db, "guiced");
@@ -39,7 +40,7 @@ class TickerModuleTest {
             ticker.start();
             pgq.producer().send("guiced", "t", "x");
             await().atMost(Duration.ofSeconds(10)).until(() -> Db.lastTick(db, "guiced") > before);
-            assertThat(pgq.metrics().getGauges()).containsKey(TickerMetrics.leader("app-db"));   // the client's registry
+            assertThat(pgq.metrics().getGauges()).containsKey(TickerMetrics.leader("app-db")); // the client's registry
         } finally {
             pgq.close();
         }

@@ -10,8 +10,7 @@ import java.time.Duration;
  */
 public final class Check {
 
-    private Check() {
-    }
+    private Check() {}
 
     public static void atLeast(String name, long value, long min) {
         if (value < min) {
@@ -33,14 +32,15 @@ public final class Check {
 
     public static void atLeast(String name, Duration value, Duration min) {
         if (value.compareTo(min) < 0) {
-            throw new IllegalArgumentException(name + " must be at least " + duration(min) + ", got " + duration(value));
+            throw new IllegalArgumentException(
+                    name + " must be at least " + duration(min) + ", got " + duration(value));
         }
     }
 
     public static void between(String name, Duration value, Duration min, Duration max) {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be between " + duration(min) + " and " + duration(max)
-                    + ", got " + duration(value));
+            throw new IllegalArgumentException(
+                    name + " must be between " + duration(min) + " and " + duration(max) + ", got " + duration(value));
         }
     }
 

@@ -7,8 +7,7 @@ import org.postgresql.ds.common.BaseDataSource;
 /** Describes connection settings for logs and messages, never showing a password. Stateless. */
 public final class DataSources {
 
-    private DataSources() {
-    }
+    private DataSources() {}
 
     /** The JDBC URL behind {@code dataSource} with its password masked, or its class name when unknown. */
     public static String describe(DataSource dataSource) {

@@ -39,8 +39,11 @@ public final class FailureLog {
             }
         } else if (!reportedLasting && now - failingSince > unhealthyAfter.toNanos()) {
             reportedLasting = true;
-            log.error("{} has been failing for more than {} s, reporting unhealthy: {}", what,
-                    unhealthyAfter.toSeconds(), oneLine(failure));
+            log.error(
+                    "{} has been failing for more than {} s, reporting unhealthy: {}",
+                    what,
+                    unhealthyAfter.toSeconds(),
+                    oneLine(failure));
         } else {
             log.debug("{} still failing: {}", what, oneLine(failure));
         }

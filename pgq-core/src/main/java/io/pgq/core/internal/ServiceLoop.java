@@ -118,7 +118,7 @@ public final class ServiceLoop implements Runnable {
         private Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         private Duration unhealthyAfter = Duration.ofSeconds(30);
         private Meter errors;
-        private Consumer<Throwable> cleanup = t -> { };
+        private Consumer<Throwable> cleanup = t -> {};
         private Pause pause;
 
         private Builder(String what, Logger log, Iteration iteration) {

@@ -18,7 +18,9 @@ class ServiceLoopTest {
         AtomicInteger calls = new AtomicInteger();
         List<Throwable> cleanedUp = new ArrayList<>();
         Meter errors = new Meter();
-        Throwable[] failures = {new Error("an Error"), new SQLException("lost", "08006"), new IllegalStateException("bug")};
+        Throwable[] failures = {
+            new Error("an Error"), new SQLException("lost", "08006"), new IllegalStateException("bug")
+        };
         ServiceLoop loop = ServiceLoop.builder("test loop", LoggerFactory.getLogger(ServiceLoopTest.class), () -> {
                     int n = calls.incrementAndGet();
                     if (n <= failures.length) {
@@ -37,7 +39,9 @@ class ServiceLoopTest {
         Thread t = new Thread(loop);
         t.start();
         t.join(30_000);
-        assertThat(t.isAlive()).as("loop still running after %d iterations", calls.get()).isFalse();
+        assertThat(t.isAlive())
+                .as("loop still running after %d iterations", calls.get())
+                .isFalse();
         assertThat(calls.get()).isEqualTo(10);
         assertThat(errors.getCount()).isEqualTo(3);
         assertThat(cleanedUp).containsExactly(failures);
@@ -47,8 +51,10 @@ class ServiceLoopTest {
     @Test
     void anIterationCanEndTheLoop() {
         AtomicInteger calls = new AtomicInteger();
-        ServiceLoop.builder("test loop", LoggerFactory.getLogger(ServiceLoopTest.class), () -> calls.incrementAndGet() < 3)
-                .build().run();
+        ServiceLoop.builder(
+                        "test loop", LoggerFactory.getLogger(ServiceLoopTest.class), () -> calls.incrementAndGet() < 3)
+                .build()
+                .run();
         assertThat(calls.get()).isEqualTo(3);
     }
 
@@ -68,14 +74,15 @@ class ServiceLoopTest {
                 .unhealthyAfter(Duration.ofMillis(100))
                 .build();
         loop[0].run();
-        assertThat(healthSeen).containsExactly(true, false, false, false, false);   // failing for 400 ms and more
+        assertThat(healthSeen).containsExactly(true, false, false, false, false); // failing for 400 ms and more
     }
 
     @Test
     void backoffDoublesUpToItsMaximum() {
         Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(500));
-        assertThat(List.of(b.next(), b.next(), b.next(), b.next())).containsExactly(Duration.ofMillis(100),
-                Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(500));
+        assertThat(List.of(b.next(), b.next(), b.next(), b.next()))
+                .containsExactly(
+                        Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(500));
         b.reset();
         assertThat(b.next()).isEqualTo(Duration.ofMillis(100));
     }

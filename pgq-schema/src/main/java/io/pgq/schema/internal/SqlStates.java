@@ -9,8 +9,7 @@ import java.sql.SQLException;
  */
 public final class SqlStates {
 
-    private SqlStates() {
-    }
+    private SqlStates() {}
 
     /**
      * The server cannot be reached or has dropped the session: connection exceptions (class 08),
@@ -19,7 +18,11 @@ public final class SqlStates {
      */
     public static boolean isConnectionLost(String sqlState) {
         String s = orEmpty(sqlState);
-        return s.startsWith("08") || s.equals("57P01") || s.equals("57P02") || s.equals("57P03") || s.equals("57P05")
+        return s.startsWith("08")
+                || s.equals("57P01")
+                || s.equals("57P02")
+                || s.equals("57P03")
+                || s.equals("57P05")
                 || s.equals("53300");
     }
 
