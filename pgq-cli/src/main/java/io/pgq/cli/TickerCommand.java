@@ -65,7 +65,7 @@ class TickerCommand implements Callable<Integer> {
             String name = urls.size() == 1 ? jobName : jobName + "-" + (i + 1);
             tickers.add(Ticker.builder(name, Database.dataSource(urls.get(i))).config(tickerConfig).metrics(metrics).build());
         }
-        LOG.info("Starting {} with {} for {} database(s)", jobName, tickerConfig, tickers.size());
+        LOG.info("Starting {} for {} database(s)", jobName, tickers.size());   // each ticker logs its configuration
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             tickers.forEach(t -> t.stop(Duration.ofSeconds(5)));

@@ -9,13 +9,20 @@ public final class DataSources {
 
     private DataSources() {}
 
-    /** The JDBC URL behind {@code dataSource} with its password masked, or its class name when unknown. */
+    /**
+     * Where {@code dataSource} connects: its JDBC URL with the password masked (HikariCP), host,
+     * port, database and user (the driver's data sources), or its class name when unknown.
+     */
     public static String describe(DataSource dataSource) {
         if (dataSource instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null) {
             return maskPassword(hikari.getJdbcUrl());
         }
         if (dataSource instanceof BaseDataSource pg) {
-            return maskPassword(pg.getUrl());
+            String[] hosts = pg.getServerNames();
+            int[] ports = pg.getPortNumbers();
+            return "jdbc:postgresql://" + (hosts.length == 0 ? "localhost" : hosts[0])
+                    + (ports.length == 0 || ports[0] == 0 ? "" : ":" + ports[0]) + "/" + pg.getDatabaseName()
+                    + (pg.getUser() == null ? "" : " as " + pg.getUser());
         }
         return dataSource.getClass().getName();
     }
