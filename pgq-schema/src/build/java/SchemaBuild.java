@@ -31,7 +31,7 @@ public class SchemaBuild {
 
     static final String JOOQ_PACKAGE = "io.pgq.schema.internal.jooq";
     /** Bump when the generator configuration changes, so the classes are generated again. */
-    static final String GENERATOR_REVISION = "2";
+    static final String GENERATOR_REVISION = "4";
 
     public static void main(String[] args) throws Exception {
         Path sqlDir = Path.of(args[0]);
@@ -141,7 +141,7 @@ public class SchemaBuild {
                          + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('pgq', 'pgq_coop') "
                          + "GROUP BY 1 HAVING count(*) > 1")) {
                 while (rs.next()) {
-                    OverloadStrategy.OVERLOADED.add(rs.getString(1));
+                    ReadableNames.OVERLOADED.add(rs.getString(1));
                 }
             }
             for (String schema : List.of("pgq", "pgq_coop")) {
@@ -152,6 +152,7 @@ public class SchemaBuild {
                 }
             }
         }
+        ReadableNames.dropOverloadNumbers(outputDir);
         Files.writeString(stamp, hash);
         System.out.println("[pgq-schema] generated jOOQ classes in " + outputDir);
     }
@@ -169,7 +170,7 @@ public class SchemaBuild {
                 .withLogging(org.jooq.meta.jaxb.Logging.WARN)
                 .withJdbc(new Jdbc().withDriver("org.postgresql.Driver").withUrl(jdbcUrl).withUser("postgres"))
                 .withGenerator(new Generator()
-                        .withStrategy(new Strategy().withName(OverloadStrategy.class.getName()))
+                        .withStrategy(new Strategy().withName(ReadableNames.class.getName()))
                         .withDatabase(new Database()
                                 .withName("org.jooq.meta.postgres.PostgresDatabase")
                                 .withInputSchema(schema)
@@ -207,43 +208,139 @@ public class SchemaBuild {
     }
 
     /**
-     * jOOQ numbers overloaded routines (DropQueue1, DropQueue2) but not overloaded set-returning
-     * functions, which it generates as tables: their classes would overwrite each other. This
-     * strategy suffixes those with their parameter count: GetQueueInfo0, GetQueueInfo1, ...
+     * Readable names for overloaded functions. jOOQ numbers overloaded routines (DropQueue1,
+     * DropQueue2) in an order nobody remembers, and does not number overloaded set-returning
+     * functions, which it generates as tables, so their classes would overwrite each other. This
+     * strategy names every overload from {@link #OVERLOAD_SUFFIXES}: GET_QUEUE_INFO (one queue),
+     * GET_QUEUE_INFO_ALL, dropQueue, dropQueueWithForce, GetConsumerInfoOfQueueRecord, ... An
+     * overload missing from the table is named after its parameters ("With" + their names).
      */
-    public static class OverloadStrategy extends org.jooq.codegen.DefaultGeneratorStrategy {
+    public static class ReadableNames extends org.jooq.codegen.DefaultGeneratorStrategy {
+
+        /** Suffix per overload, keyed by schema.function(in-parameter names); "" is the plain name. */
+        static final java.util.Map<String, String> OVERLOAD_SUFFIXES = java.util.Map.ofEntries(
+                java.util.Map.entry("pgq.drop_queue(x_queue_name)", ""),
+                java.util.Map.entry("pgq.drop_queue(x_queue_name,x_force)", "WithForce"),
+                java.util.Map.entry("pgq.event_retry(x_batch_id,x_event_id,x_retry_seconds)", "AfterSeconds"),
+                java.util.Map.entry("pgq.event_retry(x_batch_id,x_event_id,x_retry_time)", "At"),
+                java.util.Map.entry("pgq.get_batch_cursor(i_batch_id,i_cursor_name,i_quick_limit)", ""),
+                java.util.Map.entry("pgq.get_batch_cursor(i_batch_id,i_cursor_name,i_quick_limit,i_extra_where)", "Where"),
+                java.util.Map.entry("pgq.get_consumer_info()", "All"),
+                java.util.Map.entry("pgq.get_consumer_info(i_queue_name)", "OfQueue"),
+                java.util.Map.entry("pgq.get_consumer_info(i_queue_name,i_consumer_name)", ""),
+                java.util.Map.entry("pgq.get_queue_info()", "All"),
+                java.util.Map.entry("pgq.get_queue_info(i_queue_name)", ""),
+                java.util.Map.entry("pgq.insert_event(queue_name,ev_type,ev_data)", ""),
+                java.util.Map.entry("pgq.insert_event(queue_name,ev_type,ev_data,ev_extra1,ev_extra2,ev_extra3,ev_extra4)",
+                        "WithExtras"),
+                java.util.Map.entry("pgq.ticker()", ""),
+                java.util.Map.entry("pgq.ticker(i_queue_name)", "Queue"),
+                java.util.Map.entry("pgq.ticker(i_queue_name,i_tick_id,i_orig_timestamp,i_event_seq)", "External"),
+                java.util.Map.entry("pgq_coop.next_batch(i_queue_name,i_consumer_name,i_subconsumer_name)", ""),
+                java.util.Map.entry("pgq_coop.next_batch(i_queue_name,i_consumer_name,i_subconsumer_name,i_dead_interval)",
+                        "WithDeadInterval"),
+                java.util.Map.entry("pgq_coop.next_batch_custom(i_queue_name,i_consumer_name,i_subconsumer_name,"
+                        + "i_min_lag,i_min_count,i_min_interval)", ""),
+                java.util.Map.entry("pgq_coop.next_batch_custom(i_queue_name,i_consumer_name,i_subconsumer_name,"
+                        + "i_min_lag,i_min_count,i_min_interval,i_dead_interval)", "WithDeadInterval"));
+
+        /** Qualified names of overloaded functions, read from pg_proc before generation starts. */
+        static final java.util.Set<String> OVERLOADED = new java.util.HashSet<>();
+
+        /**
+         * Names of routines as jOOQ writes them (it appends the overload number to whatever the
+         * strategy returns) to the name the strategy chose: DropQueueWithForce1 to DropQueueWithForce.
+         */
+        static final java.util.Map<String, String> NUMBERED = new java.util.HashMap<>();
+
+        /** Renames the numbered routine classes and methods in the generated sources. */
+        static void dropOverloadNumbers(Path outputDir) throws IOException {
+            List<Path> files;
+            try (var paths = Files.walk(outputDir)) {
+                files = paths.filter(f -> f.toString().endsWith(".java")).toList();
+            }
+            for (Path file : files) {
+                String text = Files.readString(file);
+                for (var e : NUMBERED.entrySet()) {
+                    text = text.replaceAll("\\b" + e.getKey() + "\\b", e.getValue());
+                }
+                String name = file.getFileName().toString().replace(".java", "");
+                Path target = NUMBERED.containsKey(name) ? file.resolveSibling(NUMBERED.get(name) + ".java") : file;
+                Files.delete(file);
+                Files.writeString(target, text);
+            }
+        }
 
         @Override
         public String getJavaClassName(org.jooq.meta.Definition definition, Mode mode) {
-            String name = super.getJavaClassName(definition, mode);
             String suffix = overloadSuffix(definition);
-            if (suffix.isEmpty()) {
-                return name;
+            if (suffix == null) {
+                return super.getJavaClassName(definition, mode);
             }
-            String base = super.getJavaClassName(definition, Mode.DEFAULT);
-            return base + suffix + name.substring(base.length());
+            String withMode = super.getJavaClassName(definition, mode);
+            String plain = super.getJavaClassName(definition, Mode.DEFAULT);
+            return numbered(definition, pascal(definition.getInputName()) + suffix + withMode.substring(plain.length()));
         }
 
         @Override
         public String getJavaIdentifier(org.jooq.meta.Definition definition) {
             String suffix = overloadSuffix(definition);
-            return super.getJavaIdentifier(definition) + (suffix.isEmpty() ? "" : "_" + suffix);
+            if (suffix == null) {
+                return super.getJavaIdentifier(definition);
+            }
+            String snake = suffix.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+            return definition.getInputName().toUpperCase(java.util.Locale.ROOT) + (snake.isEmpty() ? "" : "_" + snake);
         }
 
         @Override
         public String getJavaMethodName(org.jooq.meta.Definition definition, Mode mode) {
-            return super.getJavaMethodName(definition, mode) + overloadSuffix(definition);
+            String suffix = overloadSuffix(definition);
+            if (suffix == null) {
+                return super.getJavaMethodName(definition, mode);
+            }
+            String name = pascal(definition.getInputName()) + suffix;
+            return numbered(definition, Character.toLowerCase(name.charAt(0)) + name.substring(1));
         }
 
-        /** Qualified names of overloaded functions, read from pg_proc before generation starts. */
-        static final java.util.Set<String> OVERLOADED = new java.util.HashSet<>();
-
-        private static String overloadSuffix(org.jooq.meta.Definition definition) {
-            if (!(definition instanceof org.jooq.meta.TableDefinition table) || !table.isTableValuedFunction()) {
-                return "";
+        /** Remembers what jOOQ will make of {@code name} for an overloaded routine. */
+        private static String numbered(org.jooq.meta.Definition definition, String name) {
+            if (definition instanceof org.jooq.meta.RoutineDefinition routine && routine.getOverload() != null) {
+                NUMBERED.put(name + routine.getOverload(), name);
             }
-            String name = definition.getSchema().getInputName() + "." + definition.getInputName();
-            return OVERLOADED.contains(name) ? String.valueOf(table.getParameters().size()) : "";
+            return name;
+        }
+
+        /** The suffix of an overloaded function, or null for anything else. */
+        private static String overloadSuffix(org.jooq.meta.Definition definition) {
+            List<? extends org.jooq.meta.Definition> parameters;
+            if (definition instanceof org.jooq.meta.RoutineDefinition routine) {
+                parameters = routine.getInParameters();
+            } else if (definition instanceof org.jooq.meta.TableDefinition table && table.isTableValuedFunction()) {
+                parameters = table.getParameters();
+            } else {
+                return null;
+            }
+            String function = definition.getSchema().getInputName() + "." + definition.getInputName();
+            if (!OVERLOADED.contains(function)) {
+                return null;
+            }
+            List<String> names = parameters.stream().map(org.jooq.meta.Definition::getInputName).toList();
+            String known = OVERLOAD_SUFFIXES.get(function + "(" + String.join(",", names) + ")");
+            if (known != null) {
+                return known;
+            }
+            return "With" + names.stream().map(n -> pascal(n.replaceFirst("^[ix]_", ""))).collect(
+                    java.util.stream.Collectors.joining());
+        }
+
+        private static String pascal(String snake) {
+            StringBuilder s = new StringBuilder();
+            for (String part : snake.split("_")) {
+                if (!part.isEmpty()) {
+                    s.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+                }
+            }
+            return s.toString();
         }
     }
 }

@@ -50,7 +50,7 @@ public final class TickerLoad {
                     + Math.min(queues, from + 99) + ") i");
         }
         MetricRegistry metrics = new MetricRegistry();
-        try (Ticker ticker = Ticker.create("load", db.dataSourceForBench(), TickerConfig.defaults(), metrics)) {
+        try (Ticker ticker = Ticker.builder("load", db.dataSourceForBench()).config(TickerConfig.defaults()).metrics(metrics).build()) {
             ticker.start();
             Thread.sleep(2_000);
             int pid = tickerBackendPid(db);
@@ -92,7 +92,7 @@ public final class TickerLoad {
 
     static void commitToTickLatency(BenchDatabase db, int rate, int seconds) throws Exception {
         db.execute("SELECT pgq.create_queue('latency')");
-        try (Ticker ticker = Ticker.create("latency", db.dataSourceForBench(), TickerConfig.defaults(), new MetricRegistry());
+        try (Ticker ticker = Ticker.builder("latency", db.dataSourceForBench()).config(TickerConfig.defaults()).metrics(new MetricRegistry()).build();
              Connection producer = db.connect()) {
             ticker.start();
             Thread.sleep(1_000);

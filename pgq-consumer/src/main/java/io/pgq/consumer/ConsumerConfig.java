@@ -1,6 +1,7 @@
 package io.pgq.consumer;
 
 import io.pgq.core.ConsumerPosition;
+import io.pgq.core.internal.Check;
 import io.pgq.core.internal.Names;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -32,6 +33,8 @@ public final class ConsumerConfig {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** Longest pause after repeated errors (database down, ...); the pause doubles from 1 s up to this. */
     public static final Duration DEFAULT_MAX_ERROR_BACKOFF = Duration.ofSeconds(30);
+    /** After failing this long the consumer logs one ERROR and reports itself unhealthy. */
+    public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofSeconds(60);
     /** Suffix of the default dead-letter queue name: {@code <queue>.dlq}. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
@@ -56,6 +59,7 @@ public final class ConsumerConfig {
     private final Duration heartbeatInterval;
     private final Duration shutdownTimeout;
     private final Duration maxErrorBackoff;
+    private final Duration unhealthyAfter;
 
     private ConsumerConfig(Builder b) {
         this.queue = b.queue;
@@ -79,6 +83,7 @@ public final class ConsumerConfig {
         this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : b.sessionTimeout.dividedBy(3);
         this.shutdownTimeout = b.shutdownTimeout;
         this.maxErrorBackoff = b.maxErrorBackoff;
+        this.unhealthyAfter = b.unhealthyAfter;
     }
 
     /** Settings for consumer {@code consumer} (for a group: the group name) of {@code queue}. */
@@ -186,6 +191,11 @@ public final class ConsumerConfig {
         return maxErrorBackoff;
     }
 
+    /** After failing this long the consumer logs one ERROR and {@link PgqConsumer#isHealthy()} turns false. */
+    public Duration unhealthyAfter() {
+        return unhealthyAfter;
+    }
+
     /** The subconsumer name of member {@code n} (1-based): {@code <memberId>-<n>}. */
     public String memberName(int n) {
         return memberId + "-" + n;
@@ -198,12 +208,13 @@ public final class ConsumerConfig {
                 + ", retryPolicy=" + retryPolicy + ", deadLetterQueue=" + deadLetterQueue
                 + ", createDeadLetterQueue=" + createDeadLetterQueue + ", strictTypes=" + strictTypes
                 + ", fetchSize=" + fetchSize + ", pollInterval=" + pollInterval + ", listen=" + listen
-                + ", registerIfMissing=" + registerIfMissing + ", startPosition=" + io.pgq.consumer.internal.Positions.describe(startPosition)
+                + ", registerIfMissing=" + registerIfMissing + ", startPosition=" + startPosition.text()
                 + ", batchMinCount=" + batchMinCount + ", batchMinInterval=" + batchMinInterval
                 + ", batchMinLag=" + batchMinLag
                 + (isGroup() ? ", groupMembers=" + groupMembers + ", memberId=" + memberId + ", sessionTimeout="
                 + sessionTimeout + ", heartbeatInterval=" + heartbeatInterval : "")
-                + ", shutdownTimeout=" + shutdownTimeout + ", maxErrorBackoff=" + maxErrorBackoff + "}";
+                + ", shutdownTimeout=" + shutdownTimeout + ", maxErrorBackoff=" + maxErrorBackoff
+                + ", unhealthyAfter=" + unhealthyAfter + "}";
     }
 
     static String defaultMemberId() {
@@ -241,6 +252,7 @@ public final class ConsumerConfig {
         private Duration heartbeatInterval;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration maxErrorBackoff = DEFAULT_MAX_ERROR_BACKOFF;
+        private Duration unhealthyAfter = DEFAULT_UNHEALTHY_AFTER;
         private boolean groupSettingUsed;
 
         private Builder(String queue, String consumer) {
@@ -370,6 +382,12 @@ public final class ConsumerConfig {
             return this;
         }
 
+        /** After failing this long the consumer logs one ERROR and reports unhealthy, 1 s to 1 h (default 60 s). */
+        public Builder unhealthyAfter(Duration duration) {
+            this.unhealthyAfter = Objects.requireNonNull(duration, "unhealthyAfter");
+            return this;
+        }
+
         public ConsumerConfig build() {
             Names.queue(queue);
             Names.consumer(consumer);
@@ -382,17 +400,16 @@ public final class ConsumerConfig {
             if (queue.equals(deadLetterQueue)) {
                 throw new IllegalArgumentException("deadLetterQueue must differ from queue, got " + deadLetterQueue);
             }
-            range("fetchSize", fetchSize, 1, 100_000);
-            range("pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofHours(1));
-            range("maxErrorBackoff", maxErrorBackoff, Duration.ofMillis(10), Duration.ofHours(1));
-            if (shutdownTimeout.isNegative()) {
-                throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + shutdownTimeout);
+            Check.between("fetchSize", fetchSize, 1, 100_000);
+            Check.between("pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofHours(1));
+            Check.between("maxErrorBackoff", maxErrorBackoff, Duration.ofMillis(10), Duration.ofHours(1));
+            Check.between("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1), Duration.ofHours(1));
+            Check.notNegative("shutdownTimeout", shutdownTimeout);
+            if (batchMinCount != null) {
+                Check.atLeast("batchMinCount", batchMinCount, 1);
             }
-            if (batchMinCount != null && batchMinCount < 1) {
-                throw new IllegalArgumentException("batchMinCount must be at least 1, got " + batchMinCount);
-            }
-            positive("batchMinInterval", batchMinInterval);
-            positive("batchMinLag", batchMinLag);
+            Check.positive("batchMinInterval", batchMinInterval);
+            Check.positive("batchMinLag", batchMinLag);
             validateGroup();
             return new ConsumerConfig(this);
         }
@@ -405,13 +422,13 @@ public final class ConsumerConfig {
                 }
                 return;
             }
-            range("groupMembers", groupMembers, 0, 256);
-            range("sessionTimeout", sessionTimeout, Duration.ofMillis(100), Duration.ofHours(1));
+            Check.between("groupMembers", groupMembers, 0, 256);
+            Check.between("sessionTimeout", sessionTimeout, Duration.ofMillis(100), Duration.ofHours(1));
             if (heartbeatInterval != null) {
-                range("heartbeatInterval", heartbeatInterval, Duration.ofMillis(10), Duration.ofHours(1));
+                Check.between("heartbeatInterval", heartbeatInterval, Duration.ofMillis(10), Duration.ofHours(1));
                 if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
                     throw new IllegalArgumentException("heartbeatInterval must be shorter than sessionTimeout ("
-                            + sessionTimeout + "), got " + heartbeatInterval);
+                            + Check.duration(sessionTimeout) + "), got " + Check.duration(heartbeatInterval));
                 }
             }
             String id = memberId != null ? memberId : defaultMemberId();
@@ -426,22 +443,7 @@ public final class ConsumerConfig {
             }
         }
 
-        private static void range(String name, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-            }
-        }
 
-        private static void range(String name, Duration value, Duration min, Duration max) {
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-            }
-        }
 
-        private static void positive(String name, Duration value) {
-            if (value != null && (value.isNegative() || value.isZero())) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-        }
     }
 }

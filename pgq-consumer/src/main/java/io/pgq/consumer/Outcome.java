@@ -1,5 +1,6 @@
 package io.pgq.consumer;
 
+import io.pgq.core.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -32,16 +33,14 @@ public sealed interface Outcome {
     /** Deliver the event again after {@code delay} (at least zero). */
     static Outcome retry(Duration delay) {
         Objects.requireNonNull(delay, "delay");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("retry delay must not be negative, got " + delay);
-        }
+        Check.notNegative("retry delay", delay);
         return new Retry(delay);
     }
 
     /** Move the event to the dead-letter queue; {@code reason} is kept with it (no payloads, please). */
     static Outcome deadLetter(String reason) {
         Objects.requireNonNull(reason, "reason");
-        return new DeadLetter(reason);
+        return new ToDeadLetters(reason);
     }
 
     /** See {@link #done()}. */
@@ -51,7 +50,10 @@ public sealed interface Outcome {
     record Retry(Duration delay) implements Outcome {
     }
 
-    /** See {@link #deadLetter(String)}. */
-    record DeadLetter(String reason) implements Outcome {
+    /**
+     * See {@link #deadLetter(String)}. (Named apart from {@link io.pgq.consumer.DeadLetter}, the
+     * letter itself as {@link DeadLetters} reads it.)
+     */
+    record ToDeadLetters(String reason) implements Outcome {
     }
 }

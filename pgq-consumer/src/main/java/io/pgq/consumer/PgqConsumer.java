@@ -4,6 +4,8 @@ import io.pgq.consumer.internal.ConsumerRunner;
 import io.pgq.consumer.internal.Routes;
 import io.pgq.core.ConsumerPosition;
 import io.pgq.core.Pgq;
+import io.pgq.core.service.BackgroundService;
+import io.pgq.core.service.ServiceState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,10 +41,15 @@ import java.util.OptionalInt;
  * {@link ConsumerConfig#pollInterval()} (default 1 s): an idle consumer makes about one query
  * per second, however many members it has in this JVM.
  *
+ * <p><b>Lifecycle.</b> It follows the {@link BackgroundService} contract: built by
+ * {@link #builder}, started once, stopped within a timeout saying whether the batches in hand
+ * finished; {@link #close()} uses {@link ConsumerConfig#shutdownTimeout()}.
+ *
  * <p><b>Errors.</b> Handler failures go through the {@link RetryPolicy}. Anything else (the
  * database is unreachable, a batch cannot be finished) rolls the batch back; it is delivered
- * again. The consumer logs the failure with its queue and consumer, counts it in
- * {@code pgq.consumer.<queue>.<consumer>.errors}, pauses (1 s doubling up to
+ * again. The consumer counts the failure in {@code pgq.consumer.<queue>.<consumer>.errors},
+ * logs it with its queue and consumer (WARN when it starts, one ERROR when it has lasted
+ * {@link ConsumerConfig#unhealthyAfter()}, INFO on recovery), pauses (1 s doubling up to
  * {@link ConsumerConfig#maxErrorBackoff()}) and continues. Problems found by {@link #start()}
  * are thrown: {@link io.pgq.core.UnknownQueueException}, and
  * {@link io.pgq.core.ConsumerNotRegisteredException} when the consumer is not registered and
@@ -53,7 +60,7 @@ import java.util.OptionalInt;
  * start at the same moment: registering the same names (such as the dead-letter queues'
  * {@link DeadLetters#RESEND_CONSUMER}) concurrently is safe.
  */
-public final class PgqConsumer implements AutoCloseable {
+public final class PgqConsumer implements BackgroundService {
 
     private final ConsumerConfig config;
     private final ConsumerRunner runner;
@@ -76,6 +83,7 @@ public final class PgqConsumer implements AutoCloseable {
      * @throws io.pgq.core.ConsumerNotRegisteredException when not registered and registerIfMissing is off
      * @throws io.pgq.core.RetriableException when a transient failure lasted through 5 attempts
      */
+    @Override
     public void start() {
         runner.start();
     }
@@ -86,6 +94,7 @@ public final class PgqConsumer implements AutoCloseable {
      * again (after a restart, or to another group member after the session timeout). Members
      * without a batch leave their group. Returns true if every batch in hand finished.
      */
+    @Override
     public boolean stop(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         return runner.stop(timeout);
@@ -97,8 +106,21 @@ public final class PgqConsumer implements AutoCloseable {
         stop(config.shutdownTimeout());
     }
 
-    public ConsumerState state() {
+    @Override
+    public ServiceState state() {
         return runner.state();
+    }
+
+    /** {@code <queue>/<consumer>}: identifies the consumer in logs and thread names. */
+    @Override
+    public String name() {
+        return config.queue() + "/" + config.consumer();
+    }
+
+    /** Running, and no consumer thread has been failing for longer than {@link ConsumerConfig#unhealthyAfter()}. */
+    @Override
+    public boolean isHealthy() {
+        return runner.isHealthy();
     }
 
     /** Takes no new batch after the batch in hand until {@link #resume()}. A group member that holds no batch may be removed from the group after the session timeout; it rejoins on resume. */

@@ -1,5 +1,6 @@
 package io.pgq.consumer;
 
+import io.pgq.core.internal.Check;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,22 +222,16 @@ public final class RetryPolicy {
         }
 
         public RetryPolicy build() {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-            }
-            if (initialDelay.isNegative()) {
-                throw new IllegalArgumentException("initialDelay must not be negative, got " + initialDelay);
-            }
+            Check.atLeast("maxAttempts", maxAttempts, 1);
+            Check.notNegative("initialDelay", initialDelay);
             if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
                 throw new IllegalArgumentException("multiplier must be at least 1.0 and finite, got " + multiplier);
             }
             if (maxDelay.compareTo(initialDelay) < 0) {
-                throw new IllegalArgumentException("maxDelay must be at least initialDelay (" + initialDelay + "), got "
-                        + maxDelay);
+                throw new IllegalArgumentException("maxDelay must be at least initialDelay (" + Check.duration(initialDelay)
+                        + "), got " + Check.duration(maxDelay));
             }
-            if (!(jitter >= 0.0 && jitter <= 1.0)) {
-                throw new IllegalArgumentException("jitter must be between 0.0 and 1.0, got " + jitter);
-            }
+            Check.between("jitter", jitter, 0.0, 1.0);
             for (Class<? extends Throwable> c : retryOn) {
                 if (deadLetterOn.contains(c)) {
                     throw new IllegalArgumentException(c.getName() + " is listed in both retryOn and deadLetterOn");

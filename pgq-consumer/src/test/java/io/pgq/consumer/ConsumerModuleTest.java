@@ -5,16 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.BindingAnnotation;
 import com.google.inject.Guice;
 import com.google.inject.Inject;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import io.pgq.core.EventType;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
 import io.pgq.core.PgqModule;
+import io.pgq.core.service.ServiceState;
 import io.pgq.schema.PgqSchema;
 import io.pgq.testing.PostgresExtension;
 import io.pgq.testing.TestDatabase;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,7 +78,7 @@ class ConsumerModuleTest {
         createQueue(pgq, "greetings");
         PgqConsumer consumer = injector.getInstance(ConsumerModule.key("greetings", "printer"));
         assertThat(injector.getInstance(ConsumerModule.key("greetings", "printer"))).isSameAs(consumer);
-        assertThat(consumer.state()).isEqualTo(ConsumerState.NEW);   // nothing started by Guice
+        assertThat(consumer.state()).isEqualTo(ServiceState.NEW);   // nothing started by Guice
         try (TestSupport.Ticker ticker = new TestSupport.Ticker(db.dataSource(), true)) {
             consumer.start();
             pgq.producer().send("greetings", new Greeting("hello"));
@@ -83,6 +88,46 @@ class ConsumerModuleTest {
             throw new AssertionError(e);
         } finally {
             pgq.close();
+        }
+    }
+
+    @BindingAnnotation
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface Secondary {
+    }
+
+    @Test
+    void aConsumerOnAnAnnotatedClientAmongSeveral(TestDatabase db) {
+        Inbox inbox = new Inbox();
+        Injector injector = Guice.createInjector(
+                new PgqModule(PgqConfig.builder().dataSource(db.dataSource()).installSchema(false).build()),
+                new PgqModule(PgqConfig.builder().dataSource(db.dataSource()).installSchema(false).build())
+                        .annotatedWith(Secondary.class),
+                new ConsumerModule(ConsumerConfig.builder("second", "printer").build()).usingClient(Secondary.class),
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(Inbox.class).toInstance(inbox);
+                        ConsumerModule.handlers(binder(), "second", "printer").addBinding().to(GreetingHandler.class);
+                    }
+                });
+        Pgq secondary = injector.getInstance(Key.get(Pgq.class, Secondary.class));
+        createQueue(secondary, "second");
+        PgqConsumer consumer = injector.getInstance(ConsumerModule.key("second", "printer"));
+        try (TestSupport.Ticker ticker = new TestSupport.Ticker(db.dataSource(), true)) {
+            consumer.start();
+            secondary.producer().send("second", new Greeting("hello"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> inbox.texts.contains("hello"));
+            consumer.close();
+            // the consumer runs on the annotated client: its metrics are in that client's registry
+            assertThat(secondary.metrics().getMeters()).containsKey(ConsumerMetrics.events("second", "printer"));
+            assertThat(injector.getInstance(Pgq.class).metrics().getMeters())
+                    .doesNotContainKey(ConsumerMetrics.events("second", "printer"));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            secondary.close();
+            injector.getInstance(Pgq.class).close();
         }
     }
 }

@@ -11,6 +11,7 @@ import io.pgq.core.ConsumerNotRegisteredException;
 import io.pgq.core.EventType;
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.UnknownQueueException;
+import io.pgq.core.service.ServiceState;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ class ConsumerTest extends ClientAndTickerTest {
                 })
                 .build()) {
             consumer.start();
-            assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
+            assertThat(consumer.state()).isEqualTo(ServiceState.RUNNING);
             String customer = "Z\u00fcrich \u2713 \ud83d\ude00";    // decoded from the UTF-8 bytes
             long first = pgq.producer().send("typed", new OrderCreated(1, customer, new BigDecimal("9.50")));
             pgq.producer().send("typed", OutgoingEvent.builder("note").payload("just text \u00fc").extra1("x").build());
@@ -213,7 +214,7 @@ class ConsumerTest extends ClientAndTickerTest {
                 .otherwise(e -> Outcome.done()).build();
         assertThatThrownBy(unknown::start).isInstanceOf(UnknownQueueException.class)
                 .hasMessageContaining("No such queue").hasMessageContaining("queue: no_such_queue");
-        assertThat(unknown.state()).isEqualTo(ConsumerState.STOPPED);
+        assertThat(unknown.state()).isEqualTo(ServiceState.STOPPED);
 
         createQueue(pgq, "unregistered");
         PgqConsumer strict = PgqConsumer.builder(pgq, ConsumerConfig.builder("unregistered", "c")

@@ -3,23 +3,36 @@ package io.pgq.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+// tag::imports[]
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import com.google.inject.Inject;
 import com.google.inject.Injector;
+import io.pgq.consumer.ConsumerConfig;
+import io.pgq.consumer.ConsumerModule;
+import io.pgq.consumer.DeadLetters;
+import io.pgq.consumer.DeliveryMode;
+import io.pgq.consumer.Event;
+import io.pgq.consumer.GroupListener;
+import io.pgq.consumer.Outcome;
+import io.pgq.consumer.PgqConsumer;
+import io.pgq.consumer.RetryPolicy;
+import io.pgq.consumer.TypedEventHandler;
 import io.pgq.core.ConsumerPosition;
 import io.pgq.core.EventType;
-import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
 import io.pgq.core.PgqModule;
-import io.pgq.core.QueueSettings;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+// end::imports[]
+import io.pgq.core.Pgq;
+import io.pgq.core.QueueSettings;
+import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -57,7 +70,7 @@ class ConsumingExamplesTest {
     public static final class BillingHandler implements TypedEventHandler<OrderCreated> {
         private final Invoices invoices;
 
-        @com.google.inject.Inject
+        @Inject
         BillingHandler(Invoices invoices) {
             this.invoices = invoices;
         }

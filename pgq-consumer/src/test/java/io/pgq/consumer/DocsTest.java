@@ -16,7 +16,7 @@ class DocsTest {
     void consumingGuideShowsTheTestedExamples() throws IOException {
         String doc = Files.readString(Path.of("../docs/consuming.md"));
         Map<String, String> regions = DocRegions.of(Path.of("src/test/java/io/pgq/consumer/ConsumingExamplesTest.java"));
-        assertThat(regions).containsKeys("payload", "consumer", "typedHandler", "outcomes", "resend", "exactlyOnce",
+        assertThat(regions).containsKeys("imports", "payload", "consumer", "typedHandler", "outcomes", "resend", "exactlyOnce",
                 "batchHandler", "group", "seek", "pause", "guice");
         regions.forEach((tag, code) -> assertThat(doc).as("docs/consuming.md shows region '%s'", tag).contains(code));
     }

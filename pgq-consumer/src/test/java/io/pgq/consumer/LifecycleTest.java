@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgq.core.ConsumerPosition;
 import io.pgq.core.OutgoingEvent;
+import io.pgq.core.service.ServiceState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,7 +86,7 @@ class LifecycleTest extends ClientAndTickerTest {
         pgq.producer().sendAll("graceful", events(10));   // one transaction: one batch
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(consumer.stop(Duration.ofSeconds(10))).isTrue();
-        assertThat(consumer.state()).isEqualTo(ConsumerState.STOPPED);
+        assertThat(consumer.state()).isEqualTo(ServiceState.STOPPED);
         assertThat(seen).hasSize(10);
         assertThat(pgq.admin().consumer("graceful", "c").orElseThrow().currentBatch()).isNull();
     }
@@ -115,7 +116,7 @@ class LifecycleTest extends ClientAndTickerTest {
         // the handler blocks until released, so returning at all shows stop() abandoned it; by design it
         // takes the 0.5 s timeout plus two 2 s grace periods at most (generous bound for a busy machine)
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
-        assertThat(consumer.state()).isEqualTo(ConsumerState.STOPPED);
+        assertThat(consumer.state()).isEqualTo(ServiceState.STOPPED);
         release.countDown();
 
         List<String> seen = new CopyOnWriteArrayList<>();

@@ -9,6 +9,7 @@ import io.pgq.core.internal.PayloadCodec;
 import io.pgq.schema.InstallOptions;
 import io.pgq.schema.PgqSchema;
 import io.pgq.schema.SchemaInstallException;
+import java.io.IOException;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -111,7 +112,7 @@ public final class Pgq implements AutoCloseable {
     public <T> T decode(String data, Class<T> type) {
         try {
             return config.objectMapper().readValue(data, type);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new PayloadException("Cannot read event data as " + type.getName() + ": " + e.getMessage(), null, e);
         }
     }

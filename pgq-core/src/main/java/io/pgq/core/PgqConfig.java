@@ -1,11 +1,14 @@
 package io.pgq.core;
 
 import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.pgq.core.internal.Check;
+import io.pgq.core.internal.DataSources;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -62,8 +65,8 @@ public final class PgqConfig {
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(com.fasterxml.jackson.databind.DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .build();
     }
 
@@ -114,14 +117,10 @@ public final class PgqConfig {
     @Override
     public String toString() {
         return "PgqConfig{" + (dataSource != null ? "dataSource=" + dataSource.getClass().getSimpleName()
-                : "jdbcUrl=" + maskPassword(jdbcUrl) + ", username=" + username + ", password="
+                : "jdbcUrl=" + DataSources.maskPassword(jdbcUrl) + ", username=" + username + ", password="
                 + (password == null ? "<none>" : "****") + ", maximumPoolSize=" + maximumPoolSize)
                 + ", installSchema=" + installSchema + ", useExistingPgq=" + useExistingPgq
                 + ", eventTypes=" + eventTypes.registered().keySet() + "}";
-    }
-
-    static String maskPassword(String url) {
-        return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1****");
     }
 
     /** Collects settings; {@link #build()} validates them. Not thread-safe. */
@@ -200,11 +199,10 @@ public final class PgqConfig {
                 throw new IllegalArgumentException("set dataSource or jdbcUrl, not both");
             }
             if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-                throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:, got " + maskPassword(jdbcUrl));
+                throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:, got "
+                        + DataSources.maskPassword(jdbcUrl));
             }
-            if (maximumPoolSize < 1) {
-                throw new IllegalArgumentException("maximumPoolSize must be at least 1, got " + maximumPoolSize);
-            }
+            Check.atLeast("maximumPoolSize", maximumPoolSize, 1);
             return new PgqConfig(this);
         }
     }

@@ -1,5 +1,6 @@
 package io.pgq.core;
 
+import io.pgq.core.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,8 +20,8 @@ public record QueueSettings(Integer tickerMaxCount, Duration tickerMaxLag, Durat
     public static final QueueSettings UNCHANGED = new QueueSettings(null, null, null, null, null);
 
     public QueueSettings {
-        if (tickerMaxCount != null && tickerMaxCount < 1) {
-            throw new IllegalArgumentException("tickerMaxCount must be at least 1, got " + tickerMaxCount);
+        if (tickerMaxCount != null) {
+            Check.atLeast("tickerMaxCount", tickerMaxCount, 1);
         }
         requireNonNegative("tickerMaxLag", tickerMaxLag);
         requireNonNegative("tickerIdlePeriod", tickerIdlePeriod);
@@ -28,8 +29,8 @@ public record QueueSettings(Integer tickerMaxCount, Duration tickerMaxLag, Durat
     }
 
     private static void requireNonNegative(String name, Duration value) {
-        if (value != null && value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + value);
+        if (value != null) {
+            Check.notNegative(name, value);
         }
     }
 

@@ -16,7 +16,7 @@ class DocsTest {
     void producingGuideShowsTheTestedExamples() throws IOException {
         String doc = Files.readString(Path.of("../docs/producing.md"));
         Map<String, String> regions = DocRegions.of(Path.of("src/test/java/io/pgq/core/ProducingExamplesTest.java"));
-        assertThat(regions).containsKeys("payload", "client", "send", "sendAll", "outbox", "jooq", "copy", "guice");
+        assertThat(regions).containsKeys("imports", "payload", "client", "send", "sendAll", "outbox", "jooq", "copy", "guice", "guiceAnnotated");
         regions.forEach((tag, code) -> assertThat(doc).as("docs/producing.md shows region '%s'", tag).contains(code));
     }
 }

@@ -191,9 +191,9 @@ class ProducerTest {
         pgq.producer().sendAll("metered", List.of(OutgoingEvent.of("t", "b"), OutgoingEvent.of("t", "c")));
         assertThatThrownBy(() -> pgq.producer().send("metered", "t", new Unserialisable()));
 
-        assertThat(pgq.metrics().meter(PgqMetrics.producerEvents("metered")).getCount()).isEqualTo(3);
-        assertThat(pgq.metrics().timer(PgqMetrics.producerSend("metered")).getCount()).isEqualTo(2);
-        assertThat(pgq.metrics().histogram(PgqMetrics.producerBatchSize("metered")).getSnapshot().getMax()).isEqualTo(2);
+        assertThat(pgq.metrics().meter(ProducerMetrics.events("metered")).getCount()).isEqualTo(3);
+        assertThat(pgq.metrics().timer(ProducerMetrics.send("metered")).getCount()).isEqualTo(2);
+        assertThat(pgq.metrics().histogram(ProducerMetrics.batchSize("metered")).getSnapshot().getMax()).isEqualTo(2);
     }
 
     @Test

@@ -2,21 +2,31 @@ package io.pgq.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// tag::imports[]
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
+import com.google.inject.Key;
+import com.google.inject.name.Names;
+import io.pgq.core.EventType;
+import io.pgq.core.OutgoingEvent;
+import io.pgq.core.Pgq;
+import io.pgq.core.PgqConfig;
+import io.pgq.core.PgqModule;
+import io.pgq.core.Producer;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+// end::imports[]
+import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,13 +115,25 @@ class ProducingExamplesTest {
         injector.getInstance(Producer.class).send("orders", "order.note", "sent through Guice");
         // end::guice[]
 
+        // tag::guiceAnnotated[]
+        Injector twoClients = Guice.createInjector(
+                new PgqModule(PgqConfig.builder().jdbcUrl(jdbcUrl).username(user).password(password).build())
+                        .annotatedWith(Names.named("orders")),
+                new PgqModule(PgqConfig.builder().jdbcUrl(jdbcUrl).username(user).password(password).build())
+                        .annotatedWith(Names.named("audit")));
+        Producer audit = twoClients.getInstance(Key.get(Producer.class, Names.named("audit")));
+        audit.send("orders", "order.note", "sent by the audit client");
+        // end::guiceAnnotated[]
+
         assertThat(ids).hasSize(1_000);
         assertThat(written).isEqualTo(100_000);
         List<QueueReader.Event> events = reader.drain();
-        assertThat(events).hasSize(3 + 1_000 + 2 + 100_000 + 1);
+        assertThat(events).hasSize(3 + 1_000 + 2 + 100_000 + 1 + 1);
         assertThat(events.get(0).id()).isEqualTo(id);
         assertThat(events.get(2).extra1()).isEqualTo("warehouse-3");
         injector.getInstance(Pgq.class).close();
+        twoClients.getInstance(Key.get(Pgq.class, Names.named("orders"))).close();
+        twoClients.getInstance(Key.get(Pgq.class, Names.named("audit"))).close();
         pgq.close();
     }
 }

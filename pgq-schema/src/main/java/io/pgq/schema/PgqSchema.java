@@ -1,11 +1,11 @@
 package io.pgq.schema;
 
 import io.pgq.schema.internal.SqlScript;
+import io.pgq.schema.internal.SqlStates;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +32,6 @@ public final class PgqSchema {
     public static final long ADVISORY_LOCK_KEY = 0x7067712d6a617661L;
 
     private static final Logger LOG = LoggerFactory.getLogger(PgqSchema.class);
-    /** Concurrent installs into different databases can race on cluster-wide roles: retry these. */
-    private static final Set<String> RETRIED_SQL_STATES = Set.of("40P01", "40001", "23505", "42710");
     private static final int ATTEMPTS = 3;
 
     private PgqSchema() {
@@ -57,7 +55,7 @@ public final class PgqSchema {
             try (Connection c = dataSource.getConnection()) {
                 return installOnce(c, options);
             } catch (SQLException e) {
-                if (attempt < ATTEMPTS && RETRIED_SQL_STATES.contains(e.getSQLState())) {
+                if (attempt < ATTEMPTS && SqlStates.isInstallRace(e.getSQLState())) {
                     LOG.info("pgq schema install raced with another installer ({}), retrying", e.getMessage());
                     continue;
                 }

@@ -2,43 +2,22 @@ package io.pgq.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * next_batch*, find_tick_helper, get_batch_events, get_batch_cursor, finish_batch,
  * batch_event_sql and batch_event_tables (reference §2.4, §2.5, §3.2, §3.3, §3.6).
  */
-class BatchTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+class BatchTest extends SchemaTestCase {
 
     static final List<String> ALL_NULL = Collections.nCopies(7, null);
 
-    TestDatabase db;
-    Sql sql;
-
-    @BeforeEach
-    void open(TestDatabase db) throws SQLException {
-        this.db = db;
-        sql = Sql.connect(db);
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        sql.close();
-    }
 
     @Test
     void nextBatchIsIdempotentUntilFinishedAndNullWhenThereIsNothing() throws SQLException {

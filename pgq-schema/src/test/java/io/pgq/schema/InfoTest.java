@@ -2,21 +2,13 @@ package io.pgq.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** get_queue_info, get_consumer_info, get_batch_info and version (reference §2.6). */
-class InfoTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+class InfoTest extends SchemaTestCase {
 
     static final List<String> QUEUE_INFO_COLUMNS = List.of("queue_name", "queue_ntables", "queue_cur_table",
             "queue_rotation_period", "queue_switch_time", "queue_external_ticker", "queue_ticker_paused",
@@ -25,20 +17,9 @@ class InfoTest {
     static final List<String> CONSUMER_INFO_COLUMNS = List.of("queue_name", "consumer_name", "lag", "last_seen",
             "last_tick", "current_batch", "next_tick", "pending_events");
 
-    Sql sql;
-
-    @BeforeEach
-    void open(TestDatabase db) throws SQLException {
-        sql = Sql.connect(db);
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        sql.close();
-    }
 
     @Test
-    void queueInfoDescribesConfigurationAndTickerState() throws SQLException {
+    void queueInfoDescribesConfigurationAndTickerRole() throws SQLException {
         sql.execute("select pgq.create_queue('i_q_b')");
         sql.execute("select pgq.create_queue('i_q_a')");
         assertThat(sql.columnLabels("select * from pgq.get_queue_info()")).isEqualTo(QUEUE_INFO_COLUMNS);

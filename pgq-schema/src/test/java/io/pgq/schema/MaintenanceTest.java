@@ -2,42 +2,28 @@ package io.pgq.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rotation (§1.2), maint_tables_to_vacuum, maint_operations, upgrade_schema, grant_perms,
  * tune_storage, seq_getval/seq_setval and quote_fqname (§2.8).
  */
-class MaintenanceTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+class MaintenanceTest extends SchemaTestCase {
 
     static final List<String> VACUUM_TABLES = List.of("pgq.subscription", "pgq.consumer", "pgq.queue", "pgq.tick",
             "pgq.retry_queue");
 
-    Sql sql;
 
     @BeforeEach
-    void open(TestDatabase db) throws SQLException {
-        sql = Sql.connect(db);
+    void startWithoutQueues() throws SQLException {
         // maint_operations and step2 work on all queues: start each test without queues
-        sql.execute("select pgq.drop_queue(queue_name, true) from pgq.queue");
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        sql.close();
+        dropAllQueues();
     }
 
     @Test

@@ -2,35 +2,15 @@ package io.pgq.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** create_queue, drop_queue and set_queue_config (reference §1.1, §2.1). */
-class QueueManagementTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
-
-    Sql sql;
-
-    @BeforeEach
-    void open(TestDatabase db) throws SQLException {
-        sql = Sql.connect(db);
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        sql.close();
-    }
+class QueueManagementTest extends SchemaTestCase {
 
     @Test
     void createQueueReturnsOneThenZeroAndCreatesTheTablesSequencesAndFirstTick() throws SQLException {

@@ -2,26 +2,18 @@ package io.pgq.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Names, argument names and types, OUT columns, SECURITY DEFINER and STRICT flags of the pgq
  * functions (reference §2, §6), read from pg_proc; and search_path pinning of SD functions.
  */
-class SignatureTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+class SignatureTest extends SchemaTestCase {
 
     static final String EV = "ev_id bigint, ev_time timestamp with time zone, ev_txid bigint, ev_retry integer,"
             + " ev_type text, ev_data text, ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text";
@@ -127,17 +119,6 @@ class SignatureTest {
             from s join pg_proc p on p.oid = s.oid order by 2
             """;
 
-    Sql sql;
-
-    @BeforeEach
-    void open(TestDatabase db) throws SQLException {
-        sql = Sql.connect(db);
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        sql.close();
-    }
 
     @Test
     void pgqFunctionsHaveTheReferenceSignaturesAndFlags() throws SQLException {

@@ -2,31 +2,11 @@ package io.pgq.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** register_consumer, register_consumer_at and unregister_consumer (reference §2.3, Appendix A). */
-class SubscriptionTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
-
-    Sql sql;
-
-    @BeforeEach
-    void open(TestDatabase db) throws SQLException {
-        sql = Sql.connect(db);
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        sql.close();
-    }
+class SubscriptionTest extends SchemaTestCase {
 
     @Test
     void registerReturnsOneThenZeroAndANewConsumerSeesOnlyLaterEvents() throws SQLException {

@@ -2,33 +2,18 @@ package io.pgq.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The three ticker forms and force_tick (reference §2.7, §3.5). */
-class TickerTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
-
-    Sql sql;
+class TickerTest extends SchemaTestCase {
 
     @BeforeEach
-    void open(TestDatabase db) throws SQLException {
-        sql = Sql.connect(db);
+    void startWithoutQueues() throws SQLException {
         // ticker() works on all queues of the database: start each test without queues
-        sql.execute("select pgq.drop_queue(queue_name, true) from pgq.queue");
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        sql.close();
+        dropAllQueues();
     }
 
     @Test

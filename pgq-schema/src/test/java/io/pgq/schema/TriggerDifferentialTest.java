@@ -19,7 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * same errors. Both databases ({@code pgqdiff_trg_*}) are created on the reference server and
  * dropped afterwards; pgq.insert_event(7 args) is replaced in both by the recording mock of
  * {@code dev/trigger-expectations/00-mock.sql}. Scripts p4 and p5 are left out: they contain the
- * two deliberate deviations (dev/NOTES-triggers-coop.md); their other statements are covered by
+ * two deliberate deviations (docs/design/triggers.md); their other statements are covered by
  * {@link TriggerExpectationsTest}, whose transcripts were taken from the reference.
  */
 class TriggerDifferentialTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * composites, odd names, DateStyle SQL/DMY, sql_standard intervals) and the error texts (no
  * primary key, primary key update, deny, SKIP in AFTER, truncate arguments, bad arguments). The
  * transcripts were checked against the reference C triggers (reference §8.1) except the two
- * deliberate deviations in {@code dev/NOTES-triggers-coop.md}. pgq.insert_event(7 args) is
+ * deliberate deviations in {@code docs/design/triggers.md}. pgq.insert_event(7 args) is
  * replaced by a mock (00-mock.sql) that records its arguments in public.ev_log.
  */
 class TriggerExpectationsTest {

@@ -2,6 +2,9 @@ package io.pgq.ticker;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import io.pgq.core.internal.DataSources;
+import io.pgq.core.service.BackgroundService;
+import io.pgq.core.service.ServiceState;
 import io.pgq.ticker.internal.MaintenanceLoop;
 import io.pgq.ticker.internal.TickLoop;
 import java.time.Duration;
@@ -16,104 +19,191 @@ import org.slf4j.LoggerFactory;
  * ({@code pgq.maint_operations()}: rotation steps 1 and 2 in separate transactions, vacuum).
  * Works with the pgq-java schema and with the reference PgQ extension.
  *
+ * <pre>{@code
+ * Ticker ticker = Ticker.builder("orders-db", dataSource)
+ *         .config(TickerConfig.defaults())
+ *         .metrics(registry)
+ *         .build();
+ * ticker.start();
+ * ...
+ * ticker.close();          // stops within TickerConfig.shutdownTimeout()
+ * }</pre>
+ *
  * <p>Several instances may run against one database: exactly one, the holder of a session-level
  * advisory lock, ticks; ticks run on the connection that holds the lock, so an instance that
  * lost its connection cannot tick. When the leader dies or its connection is cut, a standby
  * takes over within {@link TickerConfig#leaderCheckPeriod()} of the server noticing.
  *
- * <p>The loops never die from one failure: they log it with the database name, count it, back
- * off and carry on. After {@link TickerConfig#unhealthyAfter()} without reaching the database
- * {@link #isHealthy()} turns false (and the {@code healthy} gauge 0).
+ * <p>It follows the {@link BackgroundService} lifecycle: its loops never die from a failure
+ * (they count it, log it, back off and carry on), and after {@link TickerConfig#unhealthyAfter()}
+ * without reaching the database {@link #isHealthy()} turns false (and the {@code healthy} gauge 0).
+ * A database without the pgq schema is not a failure: the ticker waits for it to be installed.
  *
  * <p>Thread-safe. Threads: {@code pgq-ticker-<name>} and {@code pgq-maint-<name>}.
  */
-public final class Ticker implements AutoCloseable {
+public final class Ticker implements BackgroundService {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ticker.class);
 
     private final String name;
-    private final TickLoop tickLoop;
-    private final MaintenanceLoop maintenanceLoop;
-    private final Thread tickThread;
-    private final Thread maintenanceThread;
-    private volatile boolean started;
+    private final DataSource dataSource;
+    private final TickerConfig config;
+    private final MetricRegistry metrics;
+    private volatile ServiceState state = ServiceState.NEW;
+    private TickLoop tickLoop;
+    private MaintenanceLoop maintenanceLoop;
+    private Thread tickThread;
+    private Thread maintenanceThread;
 
-    private Ticker(String name, DataSource dataSource, TickerConfig config, MetricRegistry metrics) {
-        this.name = name;
-        this.tickLoop = new TickLoop(name, dataSource, config, metrics);
-        this.maintenanceLoop = new MaintenanceLoop(name, dataSource, config, metrics, tickLoop::isLeader);
-        this.tickThread = new Thread(tickLoop, "pgq-ticker-" + name);
-        this.maintenanceThread = new Thread(maintenanceLoop, "pgq-maint-" + name);
-        tickThread.setDaemon(true);
-        maintenanceThread.setDaemon(true);
-        metrics.register(TickerMetrics.leader(name), (Gauge<Integer>) () -> isLeader() ? 1 : 0);
-        metrics.register(TickerMetrics.healthy(name), (Gauge<Integer>) () -> isHealthy() ? 1 : 0);
+    private Ticker(Builder b) {
+        this.name = b.name;
+        this.dataSource = b.dataSource;
+        this.config = b.config;
+        this.metrics = b.metrics;
     }
 
     /**
      * A ticker for the database behind {@code dataSource}; {@code name} identifies it in logs,
-     * thread names and metric names. Nothing happens until {@link #start()}.
+     * thread names and metric names (the database's name is a good choice).
      */
-    public static Ticker create(String name, DataSource dataSource, TickerConfig config, MetricRegistry metrics) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(dataSource, "dataSource");
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(metrics, "metrics");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("ticker name must not be blank");
-        }
-        return new Ticker(name, dataSource, config, metrics);
+    public static Builder builder(String name, DataSource dataSource) {
+        return new Builder(name, dataSource);
     }
 
+    /** Logs the configuration, registers the gauges and starts both loops. Once only. */
+    @Override
     public synchronized void start() {
-        if (started) {
-            throw new IllegalStateException("ticker " + name + " was already started");
+        if (state != ServiceState.NEW) {
+            throw new IllegalStateException(
+                    "ticker " + name + " was already started; it is " + state + ": build a new Ticker");
         }
-        started = true;
-        LOG.info("Starting ticker for database {}", name);
-        tickThread.start();
-        maintenanceThread.start();
+        LOG.info("Starting ticker {} for {} with configuration: {}", name, DataSources.describe(dataSource), config);
+        tickLoop = new TickLoop(name, dataSource, config, metrics);
+        maintenanceLoop = new MaintenanceLoop(name, dataSource, config, metrics, tickLoop::isLeader);
+        metrics.register(TickerMetrics.leader(name), (Gauge<Integer>) () -> isLeader() ? 1 : 0);
+        metrics.register(TickerMetrics.healthy(name), (Gauge<Integer>) () -> isHealthy() ? 1 : 0);
+        tickThread = daemon(tickLoop, "pgq-ticker-" + name);
+        maintenanceThread = daemon(maintenanceLoop, "pgq-maint-" + name);
+        state = ServiceState.RUNNING;
     }
 
-    /** Stops both loops, waiting at most {@code timeout}; releases the leader lock. */
-    public void stop(Duration timeout) {
+    private static Thread daemon(Runnable body, String threadName) {
+        Thread t = new Thread(body, threadName);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Stops both loops and waits at most {@code timeout} for them; the leader lock goes with the
+     * tick loop's session. Removes the gauges. True if both loops ended in time.
+     */
+    @Override
+    public boolean stop(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        synchronized (this) {
+            if (state != ServiceState.RUNNING) {
+                state = ServiceState.STOPPED;
+                return true;
+            }
+            state = ServiceState.STOPPING;
+        }
         tickLoop.stop();
         maintenanceLoop.stop();
         tickThread.interrupt();
         maintenanceThread.interrupt();
         long deadline = System.nanoTime() + timeout.toNanos();
-        join(tickThread, deadline);
-        join(maintenanceThread, deadline);
-        LOG.info("Stopped ticker for database {}", name);
+        boolean finished = join(tickThread, deadline) & join(maintenanceThread, deadline);
+        metrics.remove(TickerMetrics.leader(name));
+        metrics.remove(TickerMetrics.healthy(name));
+        state = ServiceState.STOPPED;
+        if (finished) {
+            LOG.info("Stopped ticker {}", name);
+        } else {
+            LOG.warn("Ticker {} did not stop within {}; its threads are left behind", name, timeout);
+        }
+        return finished;
     }
 
-    private static void join(Thread thread, long deadlineNanos) {
+    private static boolean join(Thread thread, long deadlineNanos) {
         try {
             thread.join(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return !thread.isAlive();
+    }
+
+    /** {@link #stop(Duration)} with {@link TickerConfig#shutdownTimeout()}. */
+    @Override
+    public void close() {
+        stop(config.shutdownTimeout());
     }
 
     @Override
-    public void close() {
-        stop(Duration.ofSeconds(10));
-    }
-
     public String name() {
         return name;
     }
 
-    public TickerState state() {
-        return started ? tickLoop.state() : TickerState.NEW;
+    @Override
+    public ServiceState state() {
+        return state;
+    }
+
+    /** What the running ticker does in its database; {@link TickerRole#STANDBY} when not running. */
+    public TickerRole role() {
+        TickLoop loop = tickLoop;
+        return state == ServiceState.RUNNING && loop != null ? loop.role() : TickerRole.STANDBY;
     }
 
     public boolean isLeader() {
-        return tickLoop.isLeader();
+        return role() == TickerRole.LEADER;
     }
 
-    /** False after {@link TickerConfig#unhealthyAfter()} without reaching the database. */
+    /** Running, and the database was reached within {@link TickerConfig#unhealthyAfter()}. */
+    @Override
     public boolean isHealthy() {
-        return tickLoop.isHealthy();
+        return state == ServiceState.RUNNING && tickLoop.isHealthy() && maintenanceLoop.isHealthy();
+    }
+
+    public TickerConfig config() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "Ticker{name=" + name + ", state=" + state + ", role=" + role() + "}";
+    }
+
+    /** Collects the ticker's parts; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private final DataSource dataSource;
+        private TickerConfig config = TickerConfig.defaults();
+        private MetricRegistry metrics = new MetricRegistry();
+
+        private Builder(String name, DataSource dataSource) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** Settings (default {@link TickerConfig#defaults()}). */
+        public Builder config(TickerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where the ticker's metrics go ({@link TickerMetrics}; default a registry of its own). */
+        public Builder metrics(MetricRegistry metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        public Ticker build() {
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("ticker name must not be blank: give the database's name");
+            }
+            return new Ticker(this);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.pgq.ticker;
 
+import io.pgq.core.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,6 +32,8 @@ public final class TickerConfig {
     public static final Duration DEFAULT_LEADER_CHECK_PERIOD = Duration.ofMillis(500);
     /** After this long without reaching the database the ticker reports itself unhealthy. */
     public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofSeconds(30);
+    /** How long {@link Ticker#close()} waits for the loops to end. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     /** Advisory lock key that elects the one ticking instance per database ("pgq-tick"). */
     public static final long DEFAULT_LEADER_LOCK_KEY = 0x7067712d7469636bL;
     /** Channel of the notification sent after ticks; the payload is the queue name (or empty). */
@@ -43,6 +46,7 @@ public final class TickerConfig {
     private final Duration maintenancePeriod;
     private final Duration leaderCheckPeriod;
     private final Duration unhealthyAfter;
+    private final Duration shutdownTimeout;
     private final long leaderLockKey;
     private final boolean notifyConsumers;
 
@@ -54,6 +58,7 @@ public final class TickerConfig {
         this.maintenancePeriod = b.maintenancePeriod;
         this.leaderCheckPeriod = b.leaderCheckPeriod;
         this.unhealthyAfter = b.unhealthyAfter;
+        this.shutdownTimeout = b.shutdownTimeout;
         this.leaderLockKey = b.leaderLockKey;
         this.notifyConsumers = b.notifyConsumers;
     }
@@ -95,6 +100,10 @@ public final class TickerConfig {
         return unhealthyAfter;
     }
 
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
     public long leaderLockKey() {
         return leaderLockKey;
     }
@@ -108,7 +117,7 @@ public final class TickerConfig {
         return "TickerConfig{tickPeriod=" + tickPeriod + ", maxTickDutyCycle=" + maxTickDutyCycle
                 + ", maxTickLag=" + maxTickLag + ", retryPeriod=" + retryPeriod
                 + ", maintenancePeriod=" + maintenancePeriod + ", leaderCheckPeriod=" + leaderCheckPeriod
-                + ", unhealthyAfter=" + unhealthyAfter + ", leaderLockKey=" + leaderLockKey
+                + ", unhealthyAfter=" + unhealthyAfter + ", shutdownTimeout=" + shutdownTimeout + ", leaderLockKey=" + leaderLockKey
                 + ", notifyConsumers=" + notifyConsumers + "}";
     }
 
@@ -121,6 +130,7 @@ public final class TickerConfig {
         private Duration maintenancePeriod = DEFAULT_MAINTENANCE_PERIOD;
         private Duration leaderCheckPeriod = DEFAULT_LEADER_CHECK_PERIOD;
         private Duration unhealthyAfter = DEFAULT_UNHEALTHY_AFTER;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private long leaderLockKey = DEFAULT_LEADER_LOCK_KEY;
         private boolean notifyConsumers = true;
 
@@ -164,6 +174,12 @@ public final class TickerConfig {
             return this;
         }
 
+        /** How long {@link Ticker#close()} waits for the loops to end. */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = Objects.requireNonNull(timeout, "shutdownTimeout");
+            return this;
+        }
+
         public Builder leaderLockKey(long key) {
             this.leaderLockKey = key;
             return this;
@@ -175,26 +191,21 @@ public final class TickerConfig {
         }
 
         public TickerConfig build() {
-            requireAtLeast("tickPeriod", tickPeriod, Duration.ofMillis(1));
-            requireAtLeast("retryPeriod", retryPeriod, Duration.ofMillis(10));
-            requireAtLeast("maintenancePeriod", maintenancePeriod, Duration.ofMillis(10));
-            requireAtLeast("leaderCheckPeriod", leaderCheckPeriod, Duration.ofMillis(10));
-            requireAtLeast("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1));
+            Check.atLeast("tickPeriod", tickPeriod, Duration.ofMillis(1));
+            Check.atLeast("retryPeriod", retryPeriod, Duration.ofMillis(10));
+            Check.atLeast("maintenancePeriod", maintenancePeriod, Duration.ofMillis(10));
+            Check.atLeast("leaderCheckPeriod", leaderCheckPeriod, Duration.ofMillis(10));
+            Check.atLeast("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1));
+            Check.atLeast("shutdownTimeout", shutdownTimeout, Duration.ofMillis(1));
             if (!(maxTickDutyCycle > 0 && maxTickDutyCycle <= 1)) {
                 throw new IllegalArgumentException("maxTickDutyCycle must be more than 0 and at most 1, got "
                         + maxTickDutyCycle);
             }
-            if (maxTickLag != null && maxTickLag.isNegative()) {
-                throw new IllegalArgumentException("maxTickLag must not be negative, got " + maxTickLag);
+            if (maxTickLag != null) {
+                Check.notNegative("maxTickLag", maxTickLag);
             }
             return new TickerConfig(this);
         }
 
-        private static void requireAtLeast(String name, Duration value, Duration min) {
-            if (value.compareTo(min) < 0) {
-                throw new IllegalArgumentException(name + " must be at least " + min.toMillis() + " ms, got "
-                        + value.toMillis() + " ms");
-            }
-        }
     }
 }

@@ -13,6 +13,8 @@ import com.codahale.metrics.MetricRegistry;
  *   <li>{@code pgq.ticker.<db>.leader} (Gauge, 1 or 0): this instance holds the leader lock;</li>
  *   <li>{@code pgq.ticker.<db>.healthy} (Gauge, 1 or 0): the database was reached recently.</li>
  * </ul>
+ * The gauges exist while the ticker runs: {@link Ticker#start()} registers them and
+ * {@link Ticker#stop(java.time.Duration)} removes them; the others stay and keep counting.
  */
 public final class TickerMetrics {
 

@@ -31,12 +31,12 @@ class DatabaseRestartTest {
         PgqSchema.install(db.dataSource());
         Db.execute(db, "SELECT pgq.create_queue('restart')", "SELECT pgq.set_queue_config('restart', 'ticker_max_lag', '0')");
         TickerConfig config = TickerConfig.builder().leaderCheckPeriod(Duration.ofMillis(100)).build();
-        try (Ticker ticker = Ticker.create("restart", db.dataSource(), config, new MetricRegistry())) {
+        try (Ticker ticker = Ticker.builder("restart", db.dataSource()).config(config).metrics(new MetricRegistry()).build()) {
             ticker.start();
             await().atMost(Db.WAIT).until(ticker::isLeader);
 
             pg.close();
-            await().atMost(Db.WAIT).until(() -> ticker.state() == TickerState.UNREACHABLE);
+            await().atMost(Db.WAIT).until(() -> ticker.role() == TickerRole.UNREACHABLE);
             pg = start(data, port);
 
             await().atMost(Db.WAIT).until(ticker::isLeader);

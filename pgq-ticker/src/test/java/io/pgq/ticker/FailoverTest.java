@@ -32,9 +32,9 @@ class FailoverTest {
         Db.execute(db, "SELECT pgq.create_queue('fo')", "SELECT pgq.set_queue_config('fo', 'ticker_max_lag', '0')",
                 "SELECT pgq.set_queue_config('fo', 'ticker_idle_period', '0')");
         Process leader = startChildTicker(db);
-        try (Ticker standby = Ticker.create("standby", db.dataSource(), config(), new MetricRegistry())) {
+        try (Ticker standby = Ticker.builder("standby", db.dataSource()).config(config()).metrics(new MetricRegistry()).build()) {
             standby.start();
-            await().atMost(Db.WAIT).until(() -> standby.state() == TickerState.STANDBY);
+            await().atMost(Db.WAIT).until(() -> standby.role() == TickerRole.STANDBY);
             long ticksBefore = Db.lastTick(db, "fo");
             await().atMost(Db.WAIT).until(() -> Db.lastTick(db, "fo") > ticksBefore + 5);
             assertThat(standby.isLeader()).as("only one leader while the first lives").isFalse();

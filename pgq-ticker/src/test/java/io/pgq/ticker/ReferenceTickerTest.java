@@ -60,7 +60,7 @@ class ReferenceTickerTest {
         Db.execute(db, "SELECT pgq.create_queue('rot')", "SELECT pgq.register_consumer('rot', 'c')",
                 "SELECT pgq.set_queue_config('rot', 'rotation_period', '0')",
                 "SELECT pgq.set_queue_config('rot', 'ticker_max_lag', '0')");
-        try (Ticker ticker = Ticker.create("reference", db.dataSource(), TickerTest.fast(), new MetricRegistry())) {
+        try (Ticker ticker = Ticker.builder("reference", db.dataSource()).config(TickerTest.fast()).metrics(new MetricRegistry()).build()) {
             ticker.start();
             await().atMost(Db.WAIT).until(ticker::isLeader);
             Db.execute(db, "SELECT pgq.insert_event('rot', 't', 'retry me')");

@@ -19,7 +19,7 @@ public final class TickerMain {
         if (args.length > 2 && !args[2].isEmpty()) {
             ds.setPassword(args[2]);
         }
-        Ticker ticker = Ticker.create("child", ds, FailoverTest.config(), new MetricRegistry());
+        Ticker ticker = Ticker.builder("child", ds).config(FailoverTest.config()).metrics(new MetricRegistry()).build();
         ticker.start();
         while (!ticker.isLeader()) {
             Thread.sleep(20);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.MetricRegistry;
+import io.pgq.core.service.ServiceState;
 import io.pgq.schema.PgqSchema;
 import io.pgq.testing.PostgresExtension;
 import io.pgq.testing.TestDatabase;
@@ -34,7 +35,7 @@ class TickerTest {
                 "SELECT pgq.set_queue_config('quiet', 'ticker_max_lag', '1 hour')",
                 "SELECT pgq.set_queue_config('quiet', 'ticker_idle_period', '1 hour')");
         MetricRegistry metrics = new MetricRegistry();
-        try (Ticker ticker = Ticker.create("quiet-db", db.dataSource(), fast(), metrics);
+        try (Ticker ticker = Ticker.builder("quiet-db", db.dataSource()).config(fast()).metrics(metrics).build();
              Connection listener = db.connect()) {
             listener.createStatement().execute("LISTEN " + TickerConfig.NOTIFY_CHANNEL);
             ticker.start();
@@ -48,7 +49,7 @@ class TickerTest {
             assertThat(notes).isNotNull();
             assertThat(notes).extracting(PGNotification::getParameter).contains("quiet");
             assertThat(metrics.meter(TickerMetrics.ticks("quiet-db")).getCount()).isPositive();
-            assertThat(ticker.state()).isEqualTo(TickerState.LEADER);
+            assertThat(ticker.role()).isEqualTo(TickerRole.LEADER);
             assertThat(ticker.isHealthy()).isTrue();
         }
     }
@@ -58,7 +59,7 @@ class TickerTest {
         Db.execute(db, "SELECT pgq.create_queue('rot')", "SELECT pgq.register_consumer('rot', 'c')",
                 "SELECT pgq.set_queue_config('rot', 'rotation_period', '0')",
                 "SELECT pgq.set_queue_config('rot', 'ticker_max_lag', '0')");
-        try (Ticker ticker = Ticker.create("rot-db", db.dataSource(), fast(), new MetricRegistry())) {
+        try (Ticker ticker = Ticker.builder("rot-db", db.dataSource()).config(fast()).metrics(new MetricRegistry()).build()) {
             ticker.start();
             Db.execute(db, "SELECT pgq.insert_event('rot', 't', 'retry me')");
             long batch = awaitBatchWithEvents(db, "rot");
@@ -104,7 +105,7 @@ class TickerTest {
     @Test
     void recoversWhenItsConnectionsAreKilled(TestDatabase db) {
         Db.execute(db, "SELECT pgq.create_queue('restart')", "SELECT pgq.set_queue_config('restart', 'ticker_max_lag', '0')");
-        try (Ticker ticker = Ticker.create("restart-db", db.dataSource(), fast(), new MetricRegistry())) {
+        try (Ticker ticker = Ticker.builder("restart-db", db.dataSource()).config(fast()).metrics(new MetricRegistry()).build()) {
             ticker.start();
             await().atMost(Db.WAIT).until(ticker::isLeader);
             Db.execute(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -122,12 +123,35 @@ class TickerTest {
         nowhere.setURL("jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=1");
         TickerConfig config = TickerConfig.builder().unhealthyAfter(Duration.ofSeconds(1)).build();
         MetricRegistry metrics = new MetricRegistry();
-        try (Ticker ticker = Ticker.create("nowhere", nowhere, config, metrics)) {
+        try (Ticker ticker = Ticker.builder("nowhere", nowhere).config(config).metrics(metrics).build()) {
             ticker.start();
             await().atMost(Db.WAIT).until(() -> !ticker.isHealthy());
-            assertThat(ticker.state()).isEqualTo(TickerState.UNREACHABLE);
+            assertThat(ticker.role()).isEqualTo(TickerRole.UNREACHABLE);
             assertThat(metrics.getGauges().get(TickerMetrics.healthy("nowhere")).getValue()).isEqualTo(0);
             assertThat(metrics.meter(TickerMetrics.errors("nowhere")).getCount()).isPositive();
+        }
+    }
+
+    @Test
+    void followsTheServiceLifecycleAndFreesItsNameForTheNextTicker(TestDatabase db) {
+        MetricRegistry metrics = new MetricRegistry();
+        Ticker first = Ticker.builder("same-name", db.dataSource()).config(fast()).metrics(metrics).build();
+        assertThat(first.state()).isEqualTo(ServiceState.NEW);
+        assertThat(metrics.getGauges()).isEmpty();                        // building registers no gauge
+        first.start();
+        assertThat(first.state()).isEqualTo(ServiceState.RUNNING);
+        assertThatThrownBy(first::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+        await().atMost(Db.WAIT).until(first::isLeader);
+        assertThat(first.stop(Duration.ofSeconds(10))).isTrue();
+        assertThat(first.state()).isEqualTo(ServiceState.STOPPED);
+        assertThat(first.isHealthy()).isFalse();
+        assertThat(metrics.getGauges()).isEmpty();                        // gauges go with the ticker
+        assertThat(first.stop(Duration.ofSeconds(1))).isTrue();           // stopping twice is harmless
+
+        try (Ticker second = Ticker.builder("same-name", db.dataSource()).config(fast()).metrics(metrics).build()) {
+            second.start();
+            await().atMost(Db.WAIT).until(second::isLeader);
+            assertThat(metrics.getGauges().get(TickerMetrics.leader("same-name")).getValue()).isEqualTo(1);
         }
     }
 

@@ -17,7 +17,7 @@ class TickerWithoutSchemaTest {
 
     @Test
     void worksBeforeTheSchemaIsInstalled(TestDatabase db) {
-        try (Ticker ticker = Ticker.create("late", db.dataSource(), TickerTest.fast(), new MetricRegistry())) {
+        try (Ticker ticker = Ticker.builder("late", db.dataSource()).config(TickerTest.fast()).metrics(new MetricRegistry()).build()) {
             ticker.start();
             await().pollDelay(Duration.ofMillis(300)).atMost(Db.WAIT).until(ticker::isHealthy);
             assertThat(ticker.isLeader()).isFalse();

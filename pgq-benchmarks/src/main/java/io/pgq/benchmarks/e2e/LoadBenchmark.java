@@ -108,7 +108,7 @@ public final class LoadBenchmark {
         MetricRegistry metrics = new MetricRegistry();
         try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(db.jdbcUrl()).username(db.user()).password(db.password())
                 .maximumPoolSize(producers + consumers + 4).metricRegistry(metrics).installSchema(false).build());
-             Ticker ticker = Ticker.create("load", db.dataSource(), TickerConfig.defaults(), metrics)) {
+             Ticker ticker = Ticker.builder("load", db.dataSource()).config(TickerConfig.defaults()).metrics(metrics).build()) {
             pgq.admin().createQueue(QUEUE);
             PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder(QUEUE, "load")
                             .groupMembers(consumers).build())

@@ -24,6 +24,9 @@ import org.postgresql.PGResultSetMetaData;
  * for the server to send and for us to read than text, above all {@code ev_time}. (The FETCH is
  * described with the cursor of the batch in hand; every batch's cursor has the same columns.)
  * Rows are read in either format; {@code ev_data} as the driver's bytes (see {@link RawEvent}).
+ *
+ * <p>Plain JDBC, not jOOQ: the consume hot path (docs/benchmarks.md) reads binary-format rows
+ * and the driver's bytes, which jOOQ's record mapping would copy and convert per event.
  */
 public final class BatchCursor implements AutoCloseable {
 

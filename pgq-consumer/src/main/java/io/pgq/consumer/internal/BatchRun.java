@@ -1,6 +1,7 @@
 package io.pgq.consumer.internal;
 
 import io.pgq.consumer.BatchHandler;
+import io.pgq.consumer.DeliveryMode;
 import io.pgq.consumer.Outcome;
 import io.pgq.consumer.RetryPolicy;
 import java.sql.Connection;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * them, writes retries and dead letters, and finishes the batch, then commits. Anything that
  * goes wrong outside the handlers rolls the whole transaction back, so the batch is delivered
  * again. Not thread-safe; one per batch.
+ *
+ * <p>Plain JDBC, not jOOQ: the consume hot path (docs/benchmarks.md), in the batch's own
+ * transaction on the member's connection.
  */
 final class BatchRun implements BatchContext {
 
@@ -54,7 +58,7 @@ final class BatchRun implements BatchContext {
         this.heartbeat = heartbeat;
         this.aborted = aborted;
         this.transaction = new BatchTransaction(connection,
-                ctx.config().deliveryMode() == io.pgq.consumer.DeliveryMode.EXACTLY_ONCE);
+                ctx.config().deliveryMode() == DeliveryMode.EXACTLY_ONCE);
         this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue(),
                 ctx.schema());
         this.policy = ctx.config().retryPolicy();
@@ -162,7 +166,7 @@ final class BatchRun implements BatchContext {
             failure = t;
         }
         if (timed) {
-            ctx.metrics().handler.update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            ctx.metrics().handlerTook(System.nanoTime() - start);
         }
         checkNotAborted();
         apply(e, outcome, failure);
@@ -178,7 +182,7 @@ final class BatchRun implements BatchContext {
             onFailure(e, failure, true);
         } else if (outcome instanceof Outcome.Retry r) {
             onRetry(e, r.delay());
-        } else if (outcome instanceof Outcome.DeadLetter d) {
+        } else if (outcome instanceof Outcome.ToDeadLetters d) {
             deadLetter(e, d.reason(), null);
         }
     }
@@ -256,7 +260,7 @@ final class BatchRun implements BatchContext {
         } catch (Throwable t) {
             failure = t;
         }
-        ctx.metrics().handler.update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        ctx.metrics().handlerTook(System.nanoTime() - start);
         checkNotAborted();
         if (failure == null) {
             long events = batch.finishReading();
@@ -342,13 +346,7 @@ final class BatchRun implements BatchContext {
     }
 
     private void record(int events, long startNanos) {
-        RunnerMetrics m = ctx.metrics();
-        m.events.mark(events);
-        m.batches.mark();
-        m.batchSize.update(events);
-        m.retries.mark(outcomes.retried());
-        m.deadLetters.mark(outcomes.deadLettered());
-        m.ignored.mark(ignored);
+        ctx.metrics().batchFinished(events, outcomes.retried(), outcomes.deadLettered(), ignored);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Finished batch {}{}: {} events, {} retried, {} dead letters, {} ignored, {} ms", batchId,
                     member != null ? " as member " + member + ctx.where() : ctx.where(), events, outcomes.retried(),

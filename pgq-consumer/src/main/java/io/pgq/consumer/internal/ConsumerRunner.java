@@ -2,7 +2,6 @@ package io.pgq.consumer.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgq.consumer.ConsumerConfig;
-import io.pgq.consumer.ConsumerState;
 import io.pgq.consumer.DeadLetters;
 import io.pgq.consumer.GroupListener;
 import io.pgq.core.ConsumerNotRegisteredException;
@@ -13,8 +12,9 @@ import io.pgq.core.QueueAdmin;
 import io.pgq.core.RetriableException;
 import io.pgq.core.UnknownQueueException;
 import io.pgq.core.internal.Errors;
+import io.pgq.core.service.ServiceState;
+import io.pgq.schema.internal.jooq.pgq_coop.Routines;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +26,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.jooq.Configuration;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,7 @@ public final class ConsumerRunner {
     private final ConsumerConfig config;
     private final ConsumerContext ctx;
     private final DataSource dataSource;
+    private final Configuration jooq;
     private final QueueAdmin admin;
     private final Wakeup wakeup;
     private final Poller poller;
@@ -50,7 +54,7 @@ public final class ConsumerRunner {
     private final AtomicReference<SeekRequest> pendingSeek = new AtomicReference<>();
     private final List<MemberLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile ConsumerState state = ConsumerState.NEW;
+    private volatile ServiceState state = ServiceState.NEW;
     private volatile boolean paused;
     private volatile boolean stopping;
     private volatile boolean aborting;
@@ -66,6 +70,7 @@ public final class ConsumerRunner {
         this.pgq = pgq;
         this.config = config;
         this.dataSource = pgq.dataSource();
+        this.jooq = DSL.using(dataSource, SQLDialect.POSTGRES).configuration();
         this.admin = pgq.admin();
         RunnerMetrics metrics = new RunnerMetrics(pgq.metrics(), config.queue(), config.consumer());
         this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics, new SchemaFeatures());
@@ -78,7 +83,7 @@ public final class ConsumerRunner {
     // ---- lifecycle
 
     public synchronized void start() {
-        if (state != ConsumerState.NEW) {
+        if (state != ServiceState.NEW) {
             throw new IllegalStateException("a consumer can be started once; it is " + state + ctx.where()
                     + ": build a new PgqConsumer");
         }
@@ -86,12 +91,12 @@ public final class ConsumerRunner {
         try {
             prepare();
         } catch (RuntimeException e) {
-            state = ConsumerState.STOPPED;
+            state = ServiceState.STOPPED;
             throw e;
         }
         ctx.metrics().registerGauges(admin, config.queue(), config.consumer());
         if (config.listen()) {
-            listener = new TickListener(dataSource, config.queue(), config.consumer(), wakeup, config.maxErrorBackoff());
+            listener = new TickListener(dataSource, ctx, wakeup);
             listenerThread = thread(listener, "pgq-consumer-" + config.queue() + "-listener", true);
         }
         if (config.isGroup()) {
@@ -103,7 +108,7 @@ public final class ConsumerRunner {
             loops.add(loop);
             threads.add(thread(loop, "pgq-consumer-" + config.queue() + "-" + i, false));
         }
-        state = ConsumerState.RUNNING;
+        state = ServiceState.RUNNING;
         LOG.info("Started consumer {} of queue {} with {} thread(s)", config.consumer(), config.queue(), n);
     }
 
@@ -161,7 +166,7 @@ public final class ConsumerRunner {
             }
             admin.registerConsumer(config.queue(), config.consumer(), config.startPosition());
             LOG.info("Registered consumer {} on queue {} at the {} position", config.consumer(), config.queue(),
-                    Positions.describe(config.startPosition()));
+                    config.startPosition().text());
         }
         prepareDeadLetterQueue();
         if (config.isGroup()) {
@@ -183,13 +188,9 @@ public final class ConsumerRunner {
     }
 
     private void registerMember(String member) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT pgq_coop.register_subconsumer(?, ?, ?)")) {
-            st.setString(1, config.queue());
-            st.setString(2, config.consumer());
-            st.setString(3, member);
-            st.execute();
-        } catch (SQLException e) {
+        try {
+            Routines.registerSubconsumer(jooq, config.queue(), config.consumer(), member);
+        } catch (RuntimeException e) {
             throw Errors.translate(e, "Registering group member " + member, config.queue(), config.consumer());
         }
     }
@@ -209,11 +210,11 @@ public final class ConsumerRunner {
      */
     public boolean stop(Duration timeout) {
         synchronized (this) {
-            if (state == ConsumerState.NEW || state == ConsumerState.STOPPED) {
-                state = ConsumerState.STOPPED;
+            if (state == ServiceState.NEW || state == ServiceState.STOPPED) {
+                state = ServiceState.STOPPED;
                 return true;
             }
-            state = ConsumerState.STOPPING;
+            state = ServiceState.STOPPING;
             stopping = true;
         }
         LOG.info("Stopping consumer {} of queue {} (waiting up to {} for batches in hand)", config.consumer(),
@@ -229,7 +230,7 @@ public final class ConsumerRunner {
             leaveGroup();
         }
         ctx.metrics().removeGauges();
-        state = ConsumerState.STOPPED;
+        state = ServiceState.STOPPED;
         LOG.info("Stopped consumer {} of queue {}{}", config.consumer(), config.queue(),
                 clean ? "" : "; batches in hand were abandoned and will be delivered again");
         return clean;
@@ -287,20 +288,21 @@ public final class ConsumerRunner {
             if (loop.inBatch()) {
                 continue;
             }
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement st = c.prepareStatement("SELECT pgq_coop.unregister_subconsumer(?, ?, ?, 0)")) {
-                st.setString(1, config.queue());
-                st.setString(2, config.consumer());
-                st.setString(3, loop.member());
-                st.execute();
-            } catch (SQLException | RuntimeException e) {
+            try {
+                Routines.unregisterSubconsumer(jooq, config.queue(), config.consumer(), loop.member(), 0);
+            } catch (RuntimeException e) {
                 LOG.debug("Member {} stays registered{}: {}", loop.member(), ctx.where(), e.getMessage());
             }
         }
     }
 
-    public ConsumerState state() {
+    public ServiceState state() {
         return state;
+    }
+
+    public boolean isHealthy() {
+        return state == ServiceState.RUNNING && loops.stream().allMatch(MemberLoop::isHealthy)
+                && (listener == null || listener.isHealthy());
     }
 
     // ---- pause, seek
@@ -323,7 +325,7 @@ public final class ConsumerRunner {
 
     /** Moves the position; on a running consumer a consumer thread does it between batches, and this waits. */
     public void seek(ConsumerPosition position) {
-        if (state != ConsumerState.RUNNING) {
+        if (state != ServiceState.RUNNING) {
             reposition(position);
             return;
         }
@@ -365,7 +367,7 @@ public final class ConsumerRunner {
     private void reposition(ConsumerPosition position) {
         admin.registerConsumer(config.queue(), config.consumer(), position);
         LOG.info("Consumer {} of queue {} moved to the {} position", config.consumer(), config.queue(),
-                Positions.describe(position));
+                position.text());
     }
 
     private void failPendingSeek() {
@@ -381,7 +383,7 @@ public final class ConsumerRunner {
     /** Processes at most one batch on the calling thread; empty when there was none. Only before start. */
     public OptionalInt runOnce() {
         synchronized (this) {
-            if (state != ConsumerState.NEW) {
+            if (state != ServiceState.NEW) {
                 throw new IllegalStateException("runOnce is for consumers that are not started; this one is " + state
                         + ctx.where());
             }
@@ -396,7 +398,7 @@ public final class ConsumerRunner {
             }
             return OptionalInt.of(new BatchRun(ctx, c, next.batchId(), member, null, () -> false).run());
         } catch (SQLException e) {
-            ctx.metrics().errors.mark();
+            ctx.metrics().error();
             throw Errors.translate(e, "Processing a batch", config.queue(), config.consumer());
         }
     }

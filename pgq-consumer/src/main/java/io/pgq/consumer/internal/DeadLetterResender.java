@@ -3,15 +3,21 @@ package io.pgq.consumer.internal;
 import io.pgq.consumer.DeadLetter;
 import io.pgq.consumer.DeadLetters;
 import io.pgq.core.PgqException;
+import io.pgq.core.UnknownQueueException;
 import io.pgq.core.internal.Errors;
+import io.pgq.schema.internal.jooq.pgq.Routines;
+import io.pgq.schema.internal.jooq.pgq.Tables;
+import io.pgq.schema.internal.jooq.pgq.routines.NextBatchCustom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.jooq.Configuration;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +26,10 @@ public final class DeadLetterResender {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterResender.class);
     private static final int CHUNK = 1000;
+    /**
+     * Plain JDBC on purpose: one statement inserts a whole chunk through pgq.insert_event, with
+     * the columns bound as seven text arrays (the producer's bulk path, see EventInserts).
+     */
     private static final String SEND = "SELECT count(pgq.insert_event(t.queue, t.type, t.data, t.e1, t.e2, t.e3, t.e4)) "
             + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
             + "AS t(queue, type, data, e1, e2, e3, e4)";
@@ -50,33 +60,23 @@ public final class DeadLetterResender {
         return new DeadLetters.ResendResult(resent, kept);
     }
 
-    private long lastTick(Connection c) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT last_tick_id FROM pgq.get_queue_info(?)")) {
-            st.setString(1, deadLetterQueue);
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    throw new io.pgq.core.UnknownQueueException(deadLetterQueue, null);
-                }
-                return rs.getLong(1);
-            }
-        }
+    private static Configuration jooq(Connection c) {
+        return DSL.using(c, SQLDialect.POSTGRES).configuration();
+    }
+
+    private long lastTick(Connection c) {
+        Long lastTick = Tables.GET_QUEUE_INFO(jooq(c), deadLetterQueue).stream().findFirst()
+                .orElseThrow(() -> new UnknownQueueException(deadLetterQueue, null)).getLastTickId();
+        return lastTick == null ? 0 : lastTick;
     }
 
     /** The next batch that ends at or before {@code lastTick}; a later one stays open for the next call. */
-    private Long nextBatch(Connection c, long lastTick) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(
-                "SELECT batch_id, cur_tick_id FROM pgq.next_batch_custom(?, ?, NULL, NULL, NULL)")) {
-            st.setString(1, deadLetterQueue);
-            st.setString(2, consumer);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                long batch = rs.getLong(1);
-                if (rs.wasNull() || rs.getLong(2) > lastTick) {
-                    return null;
-                }
-                return batch;
-            }
+    private Long nextBatch(Connection c, long lastTick) {
+        NextBatchCustom next = Routines.nextBatchCustom(jooq(c), deadLetterQueue, consumer, null, null, null);
+        if (next.getBatchId() == null || next.getCurTickId() > lastTick) {
+            return null;
         }
+        return next.getBatchId();
     }
 
     private void processBatch(Connection c, long batch, Predicate<DeadLetter> which) throws SQLException {
@@ -90,10 +90,7 @@ public final class DeadLetterResender {
                     break;
                 }
             }
-            try (PreparedStatement st = c.prepareStatement("SELECT pgq.finish_batch(?)")) {
-                st.setLong(1, batch);
-                st.execute();
-            }
+            Routines.finishBatch(jooq(c), batch);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();

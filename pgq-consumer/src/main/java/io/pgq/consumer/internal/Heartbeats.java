@@ -1,9 +1,6 @@
 package io.pgq.consumer.internal;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.pgq.schema.internal.jooq.pgq_coop.Routines;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +8,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.jooq.Configuration;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +25,14 @@ import org.slf4j.LoggerFactory;
 final class Heartbeats implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
-    private static final String BEAT = "SELECT pgq_coop.next_batch(?, ?, ?)";
-
-    private final DataSource dataSource;
+    private final Configuration jooq;
     private final String queue;
     private final String group;
     private final Duration interval;
     private final ScheduledExecutorService executor;
 
     Heartbeats(DataSource dataSource, String queue, String group, Duration interval) {
-        this.dataSource = dataSource;
+        this.jooq = DSL.using(dataSource, SQLDialect.POSTGRES).configuration();
         this.queue = queue;
         this.group = group;
         this.interval = interval;
@@ -103,21 +101,14 @@ final class Heartbeats implements AutoCloseable {
         }
 
         private void beatOnce() {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(BEAT)) {
-                c.setAutoCommit(true);
-                st.setString(1, queue);
-                st.setString(2, group);
-                st.setString(3, member);
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    long owned = rs.getLong(1);
-                    if (rs.wasNull() || owned != batchId) {
-                        lost = true;
-                        LOG.warn("Batch {} was taken over by another member while member {} was working on it; it will be "
-                                + "rolled back here (queue: {}, consumer: {})", batchId, member, queue, group);
-                    }
+            try {
+                Long owned = Routines.nextBatch(jooq, queue, group, member);
+                if (owned == null || owned != batchId) {
+                    lost = true;
+                    LOG.warn("Batch {} was taken over by another member while member {} was working on it; it will be "
+                            + "rolled back here (queue: {}, consumer: {})", batchId, member, queue, group);
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.warn("Heartbeat of member {} for batch {} failed: {} (queue: {}, consumer: {}); if this lasts longer "
                         + "than the session timeout, another member takes the batch over", member, batchId, e.getMessage(),
                         queue, group);

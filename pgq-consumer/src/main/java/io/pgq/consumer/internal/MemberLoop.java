@@ -1,5 +1,6 @@
 package io.pgq.consumer.internal;
 
+import io.pgq.core.internal.ServiceLoop;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -8,19 +9,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One consumer thread ({@code pgq-consumer-<queue>-<n>}): looks for a batch, processes it,
- * repeats; waits for a tick notification or its turn to poll when there is nothing to do. No
- * single failure ends it: it logs with context, counts the error, pauses with a growing backoff
- * and continues. It ends when the consumer stops.
+ * repeats; waits for a tick notification or its turn to poll when there is nothing to do. It is
+ * a {@link ServiceLoop}: no failure ends it (it counts it, logs it with context, pauses with a
+ * growing backoff and continues). It ends when the consumer stops, or when its batch was
+ * abandoned at the shutdown timeout.
  */
 final class MemberLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MemberLoop.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     private final ConsumerRunner runner;
     private final ConsumerContext ctx;
     private final String member;
     private final String subconsumer;
-    private final Backoff backoff;
+    private final ServiceLoop loop;
     private volatile Connection connection;
     private volatile boolean inBatch;
 
@@ -30,7 +33,19 @@ final class MemberLoop implements Runnable {
         this.ctx = ctx;
         this.member = member;
         this.subconsumer = member == null ? null : ctx.consumer() + "." + member;
-        this.backoff = new Backoff(ctx.config().maxErrorBackoff());
+        this.loop = ServiceLoop.builder("consumer thread" + where(), LOG, this::iteration)
+                .stopping(runner::isStopping)
+                .backoff(FIRST_BACKOFF, ctx.config().maxErrorBackoff())
+                .unhealthyAfter(ctx.config().unhealthyAfter())
+                .errors(ctx.metrics().errorMeter())
+                .onFailure(failure -> closeConnection())
+                .pause(pause -> runner.wakeup().sleep(pause, runner::isStopping))
+                .build();
+    }
+
+    /** False while this thread has been failing for longer than the unhealthy threshold. */
+    boolean isHealthy() {
+        return loop.isHealthy();
     }
 
     String member() {
@@ -45,29 +60,27 @@ final class MemberLoop implements Runnable {
     @Override
     public void run() {
         LOG.debug("Consumer thread started{}", where());
-        while (!runner.isStopping()) {
-            try {
-                iteration();
-                backoff.reset();
-            } catch (InterruptedException e) {
-                if (!runner.isStopping()) {
-                    LOG.warn("Consumer thread interrupted while not stopping; continuing{}", where());
-                }
-            } catch (BatchAbortedException e) {
-                LOG.warn("{}", e.getMessage());
-                break;
-            } catch (BatchLostException e) {
-                ctx.metrics().errors.mark();
-                LOG.warn("{}", e.getMessage());
-            } catch (Throwable t) {
-                failed(t);
-            }
-        }
+        loop.run();
         closeConnection();
         LOG.debug("Consumer thread ended{}", where());
     }
 
-    private void iteration() throws InterruptedException, SQLException {
+    /** One look for a batch; false when the batch in hand was abandoned at the shutdown timeout. */
+    private boolean iteration() throws InterruptedException, SQLException {
+        try {
+            lookForWork();
+        } catch (BatchAbortedException e) {
+            LOG.warn("{}", e.getMessage());
+            return false;
+        } catch (BatchLostException e) {
+            // another member took the batch over: expected in a group, not a failure of this thread
+            ctx.metrics().error();
+            LOG.warn("{}", e.getMessage());
+        }
+        return true;
+    }
+
+    private void lookForWork() throws InterruptedException, SQLException {
         runner.applyPendingSeek();
         long seen = runner.wakeup().generation();
         if (runner.isPaused()) {
@@ -95,7 +108,7 @@ final class MemberLoop implements Runnable {
         if (member != null) {
             runner.wakeup().signal();   // more batches may be waiting: let idle members look too
             if (next.previousOwner() != null && !next.previousOwner().equals(subconsumer)) {
-                ctx.metrics().takeovers.mark();
+                ctx.metrics().takeover();
                 runner.groupView().tookOver(member, next.previousOwner(), batch);
             }
             heartbeat = runner.heartbeats().start(member, batch);
@@ -107,25 +120,6 @@ final class MemberLoop implements Runnable {
             inBatch = false;
         }
         return true;
-    }
-
-    private void failed(Throwable t) {
-        ctx.metrics().errors.mark();
-        closeConnection();
-        Duration pause = backoff.next();
-        if (backoff.failures() == 1) {
-            LOG.warn("Consumer iteration failed{}; trying again in {}", where(), pause, t);
-        } else {
-            LOG.warn("Consumer iteration failed again ({} times in a row){}: {}; trying again in {}", backoff.failures(),
-                    where(), Failures.describe(t), pause);
-        }
-        try {
-            runner.wakeup().sleep(pause, runner::isStopping);
-        } catch (InterruptedException e) {
-            if (!runner.isStopping()) {
-                LOG.warn("Consumer thread interrupted while not stopping; continuing{}", where());
-            }
-        }
     }
 
     private Connection connection() throws SQLException {

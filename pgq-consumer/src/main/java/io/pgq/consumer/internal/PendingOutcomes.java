@@ -16,6 +16,8 @@ import java.util.List;
  * {@code pgq.event_retry_many}, which reads the batch once however many events it retries; on
  * the reference PgQ one {@code pgq.event_retry} per event (each of which reads the batch).
  * Counts what was written so metrics are only marked after the commit. Not thread-safe.
+ *
+ * <p>Plain JDBC, not jOOQ: part of the consume hot path, one array-bound statement per chunk.
  */
 final class PendingOutcomes {
 

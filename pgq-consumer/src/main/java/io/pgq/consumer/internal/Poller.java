@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -18,6 +19,9 @@ import java.util.List;
  * returned batch just before (a take-over), read with the statement's snapshot, i.e. before
  * the call changed anything. One round trip, in autocommit (the batch is opened and committed
  * before it is read). Thread-safe.
+ *
+ * <p>Plain JDBC, not jOOQ: one of the consume hot path's statements, run between every two
+ * batches (docs/benchmarks.md); prepared once per connection.
  */
 final class Poller {
 
@@ -92,7 +96,7 @@ final class Poller {
     private void setKnobs(PreparedStatement st, int index) throws SQLException {
         st.setString(index, interval(config.batchMinLag()));
         if (config.batchMinCount() == null) {
-            st.setNull(index + 1, java.sql.Types.INTEGER);
+            st.setNull(index + 1, Types.INTEGER);
         } else {
             st.setInt(index + 1, config.batchMinCount());
         }

@@ -13,18 +13,21 @@ import io.pgq.core.QueueAdmin;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The metrics of one consumer (see {@link ConsumerMetrics} for the names). Thread-safe. */
+/**
+ * The metrics of one consumer (see {@link ConsumerMetrics} for the names), updated through what
+ * happened rather than through the metric objects. Thread-safe.
+ */
 final class RunnerMetrics {
 
-    final Meter events;
-    final Meter batches;
-    final Histogram batchSize;
-    final Timer handler;
-    final Meter retries;
-    final Meter deadLetters;
-    final Meter ignored;
-    final Meter errors;
-    final Meter takeovers;
+    private final Meter events;
+    private final Meter batches;
+    private final Histogram batchSize;
+    private final Timer handler;
+    private final Meter retries;
+    private final Meter deadLetters;
+    private final Meter ignored;
+    private final Meter errors;
+    private final Meter takeovers;
     private final MetricRegistry registry;
     private final String lagName;
     private final String pendingName;
@@ -44,6 +47,36 @@ final class RunnerMetrics {
         this.takeovers = registry.meter(ConsumerMetrics.takeovers(queue, consumer));
         this.lagName = ConsumerMetrics.lagSeconds(queue, consumer);
         this.pendingName = ConsumerMetrics.pendingEvents(queue, consumer);
+    }
+
+    /** A batch was committed with these counts. */
+    void batchFinished(int eventCount, int retried, int deadLettered, int ignoredCount) {
+        events.mark(eventCount);
+        batches.mark();
+        batchSize.update(eventCount);
+        retries.mark(retried);
+        deadLetters.mark(deadLettered);
+        ignored.mark(ignoredCount);
+    }
+
+    /** One handler call (or one batch handler call) took {@code nanos}. */
+    void handlerTook(long nanos) {
+        handler.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A batch could not be taken or finished; it is delivered again. */
+    void error() {
+        errors.mark();
+    }
+
+    /** The meter that counts errors, for the service loop that marks it. */
+    Meter errorMeter() {
+        return errors;
+    }
+
+    /** A group member took over a dead member's batch. */
+    void takeover() {
+        takeovers.mark();
     }
 
     /** Registers the lag and pending gauges, which read {@code get_consumer_info} at most every 5 s. */

@@ -1,5 +1,6 @@
 package io.pgq.consumer.internal;
 
+import io.pgq.core.internal.ServiceLoop;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * LISTENs on {@code pgq_tick} and wakes the members when the ticker announces a tick of this
  * queue (payload = queue name) or of some queue (empty payload). Holds one connection while
- * running; reconnects with a growing pause when it breaks, while the members keep polling.
+ * running; reconnects with a growing pause when it breaks (a {@link ServiceLoop}), while the
+ * members keep polling.
  * Waiting for notifications sends no queries. Runs on {@code pgq-consumer-<queue>-listener}.
  */
 final class TickListener implements Runnable {
@@ -22,21 +24,33 @@ final class TickListener implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TickListener.class);
     private static final int WAIT_MILLIS = 250;
 
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
     private final DataSource dataSource;
     private final String queue;
     private final String consumer;
     private final Wakeup wakeup;
-    private final Backoff backoff;
+    private final ServiceLoop loop;
     private volatile boolean stopped;
     private Connection connection;
     private PGConnection pg;
 
-    TickListener(DataSource dataSource, String queue, String consumer, Wakeup wakeup, Duration maxBackoff) {
+    TickListener(DataSource dataSource, ConsumerContext ctx, Wakeup wakeup) {
         this.dataSource = dataSource;
-        this.queue = queue;
-        this.consumer = consumer;
+        this.queue = ctx.queue();
+        this.consumer = ctx.consumer();
         this.wakeup = wakeup;
-        this.backoff = new Backoff(maxBackoff);
+        this.loop = ServiceLoop.builder("listening for ticks on channel " + CHANNEL + ctx.where()
+                        + " (consumers poll every poll interval meanwhile)", LOG, this::waitForNotifications)
+                .stopping(() -> stopped)
+                .backoff(FIRST_BACKOFF, ctx.config().maxErrorBackoff())
+                .unhealthyAfter(ctx.config().unhealthyAfter())
+                .onFailure(failure -> disconnect())
+                .build();
+    }
+
+    boolean isHealthy() {
+        return loop.isHealthy();
     }
 
     void stop() {
@@ -45,28 +59,17 @@ final class TickListener implements Runnable {
 
     @Override
     public void run() {
-        while (!stopped) {
-            try {
-                listen();
-                PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
-                if (notifications != null && concernsUs(notifications)) {
-                    wakeup.signal();
-                }
-                backoff.reset();
-            } catch (SQLException | RuntimeException e) {
-                disconnect();
-                if (stopped) {
-                    break;
-                }
-                Duration pause = backoff.next();
-                if (backoff.failures() == 1) {
-                    LOG.warn("Listening for ticks on channel {} failed: {} (queue: {}, consumer: {}); polling every poll "
-                            + "interval meanwhile, reconnecting in {}", CHANNEL, e.getMessage(), queue, consumer, pause);
-                }
-                sleep(pause);
-            }
-        }
+        loop.run();
         disconnect();
+    }
+
+    private boolean waitForNotifications() throws SQLException {
+        listen();
+        PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
+        if (notifications != null && concernsUs(notifications)) {
+            wakeup.signal();
+        }
+        return true;
     }
 
     private boolean concernsUs(PGNotification[] notifications) {
@@ -103,19 +106,6 @@ final class TickListener implements Runnable {
             } catch (SQLException | RuntimeException e) {
                 LOG.debug("Closing the listening connection failed (queue: {}, consumer: {}): {}", queue, consumer,
                         e.getMessage());
-            }
-        }
-    }
-
-    private void sleep(Duration pause) {
-        long deadline = System.nanoTime() + pause.toNanos();
-        while (!stopped && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(Math.min(WAIT_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-            } catch (InterruptedException e) {
-                if (stopped) {
-                    return;
-                }
             }
         }
     }

@@ -4,6 +4,7 @@ import io.pgq.core.ConsumerNotRegisteredException;
 import io.pgq.core.PgqException;
 import io.pgq.core.RetriableException;
 import io.pgq.core.UnknownQueueException;
+import io.pgq.schema.internal.SqlStates;
 import java.sql.SQLException;
 import java.util.List;
 import org.jooq.exception.DataAccessException;
@@ -32,16 +33,10 @@ public final class Errors {
         if (NOT_REGISTERED.stream().anyMatch(message::contains)) {
             return new ConsumerNotRegisteredException(queue, consumer, failure);
         }
-        if (isRetriable(state)) {
+        if (SqlStates.isTransient(state)) {
             return new RetriableException(action + " failed: " + firstLine(message), queue, consumer, state, failure);
         }
         return new PgqException(action + " failed: " + firstLine(message), queue, consumer, failure);
-    }
-
-    /** Serialization failure, deadlock, lost connection, server shutting down or starting. */
-    static boolean isRetriable(String sqlState) {
-        return sqlState.equals("40001") || sqlState.equals("40P01") || sqlState.startsWith("08")
-                || sqlState.equals("57P01") || sqlState.equals("57P02") || sqlState.equals("57P03");
     }
 
     private static SQLException sqlException(Throwable t) {

@@ -18,6 +18,8 @@ import org.postgresql.copy.CopyIn;
  * txid, and batches keep reading the table this transaction writes to until it has committed
  * and been consumed (reference §1.2). The caller's transaction must be READ COMMITTED or the
  * schema's own isolation check applies.
+ *
+ * <p>Plain JDBC, not jOOQ: COPY is the driver's CopyManager API, which jOOQ does not wrap.
  */
 final class EventCopy {
 

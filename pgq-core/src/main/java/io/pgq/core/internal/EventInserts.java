@@ -12,6 +12,9 @@ import java.sql.SQLException;
  * Several events without extra fields go through the 3-argument form, which pgq-java's schema
  * inlines into the statement (its transaction insert buffer appends without a PL/pgSQL call);
  * with the reference PgQ both forms behave the same.
+ *
+ * <p>Plain JDBC, not jOOQ: this is the measured insert hot path (docs/benchmarks.md); the
+ * statements are prepared once per connection and nothing is rendered per event.
  */
 final class EventInserts {
 

@@ -1,5 +1,6 @@
 package io.pgq.core.internal;
 
+import com.codahale.metrics.MetricRegistry;
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.Producer;
 import java.sql.Connection;
@@ -19,13 +20,13 @@ public final class JdbcProducer implements Producer {
 
     private final DataSource dataSource;
     private final PayloadCodec codec;
-    private final ProducerMetrics metrics;
+    private final ProducerMeters metrics;
     private final InsertEventCall insertEventCall = new InsertEventCall();
 
-    public JdbcProducer(DataSource dataSource, PayloadCodec codec, com.codahale.metrics.MetricRegistry registry) {
+    public JdbcProducer(DataSource dataSource, PayloadCodec codec, MetricRegistry registry) {
         this.dataSource = dataSource;
         this.codec = codec;
-        this.metrics = new ProducerMetrics(registry);
+        this.metrics = new ProducerMeters(registry);
     }
 
     @Override
@@ -147,7 +148,7 @@ public final class JdbcProducer implements Producer {
     }
 
     private <T> T timed(String queue, int knownSize, Call<T> call) {
-        ProducerMetrics.PerQueue m = metrics.of(queue);
+        ProducerMeters.PerQueue m = metrics.of(queue);
         long start = System.nanoTime();
         try {
             T result = call.run();
@@ -162,7 +163,7 @@ public final class JdbcProducer implements Producer {
     }
 
     private long timedOne(String queue, OneCall call) {
-        ProducerMetrics.PerQueue m = metrics.of(queue);
+        ProducerMeters.PerQueue m = metrics.of(queue);
         long start = System.nanoTime();
         try {
             long id = call.run();
@@ -175,7 +176,7 @@ public final class JdbcProducer implements Producer {
         }
     }
 
-    private static RuntimeException failed(ProducerMetrics.PerQueue m, Exception e, String queue) {
+    private static RuntimeException failed(ProducerMeters.PerQueue m, Exception e, String queue) {
         m.errors().mark();
         return Errors.translate(e, "Sending events", queue, null);
     }

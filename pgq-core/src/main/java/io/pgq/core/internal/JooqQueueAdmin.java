@@ -1,5 +1,6 @@
 package io.pgq.core.internal;
 
+import static io.pgq.schema.internal.jooq.pgq.Tables.CONSUMER;
 import static io.pgq.schema.internal.jooq.pgq.Tables.QUEUE;
 import static io.pgq.schema.internal.jooq.pgq.Tables.SUBSCRIPTION;
 import static io.pgq.schema.internal.jooq.pgq.Tables.TICK;
@@ -12,8 +13,8 @@ import io.pgq.core.QueueInfo;
 import io.pgq.core.QueueSettings;
 import io.pgq.schema.internal.jooq.pgq.Routines;
 import io.pgq.schema.internal.jooq.pgq.Tables;
-import io.pgq.schema.internal.jooq.pgq.tables.records.GetConsumerInfo0Record;
-import io.pgq.schema.internal.jooq.pgq.tables.records.GetQueueInfo1Record;
+import io.pgq.schema.internal.jooq.pgq.tables.records.GetConsumerInfoRecord;
+import io.pgq.schema.internal.jooq.pgq.tables.records.GetQueueInfoRecord;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class JooqQueueAdmin implements QueueAdmin {
     @Override
     public void dropQueue(String queue, boolean force) {
         Names.queue(queue);
-        call("Dropping the queue", queue, null, () -> Routines.dropQueue1(dsl.configuration(), queue, force));
+        call("Dropping the queue", queue, null, () -> Routines.dropQueueWithForce(dsl.configuration(), queue, force));
     }
 
     @Override
@@ -104,18 +105,19 @@ public final class JooqQueueAdmin implements QueueAdmin {
 
     @Override
     public List<QueueInfo> queues() {
-        return call("Listing queues", null, null, () -> Tables.GET_QUEUE_INFO_1(dsl.configuration(), null)
+        return call("Listing queues", null, null, () -> Tables.GET_QUEUE_INFO_ALL(dsl.configuration())
                 .map(JooqQueueAdmin::queueInfo));
     }
 
     @Override
     public Optional<QueueInfo> queue(String queue) {
         Names.queue(queue);
-        return call("Reading the queue", queue, null, () -> Tables.GET_QUEUE_INFO_1(dsl.configuration(), queue)
+        return call("Reading the queue", queue, null, () -> Tables.GET_QUEUE_INFO(dsl.configuration(), queue)
                 .stream().findFirst().map(JooqQueueAdmin::queueInfo));
     }
 
-    private static QueueInfo queueInfo(GetQueueInfo1Record r) {
+    private static QueueInfo queueInfo(Record record) {
+        GetQueueInfoRecord r = record.into(GetQueueInfoRecord.class);
         return new QueueInfo(r.getQueueName(), r.getQueueNtables(), r.getQueueCurTable(),
                 duration(r.getQueueRotationPeriod()), r.getQueueSwitchTime(), r.getQueueExternalTicker(),
                 r.getQueueTickerPaused(), r.getQueueTickerMaxCount(), duration(r.getQueueTickerMaxLag()),
@@ -125,14 +127,14 @@ public final class JooqQueueAdmin implements QueueAdmin {
 
     @Override
     public List<ConsumerInfo> consumers() {
-        return call("Listing consumers", null, null, () -> Tables.GET_CONSUMER_INFO_0(dsl.configuration())
+        return call("Listing consumers", null, null, () -> Tables.GET_CONSUMER_INFO_ALL(dsl.configuration())
                 .map(JooqQueueAdmin::consumerInfo));
     }
 
     @Override
     public List<ConsumerInfo> consumers(String queue) {
         Names.queue(queue);
-        return call("Listing consumers", queue, null, () -> Tables.GET_CONSUMER_INFO_1(dsl.configuration(), queue)
+        return call("Listing consumers", queue, null, () -> Tables.GET_CONSUMER_INFO_OF_QUEUE(dsl.configuration(), queue)
                 .map(JooqQueueAdmin::consumerInfo));
     }
 
@@ -140,12 +142,12 @@ public final class JooqQueueAdmin implements QueueAdmin {
     public Optional<ConsumerInfo> consumer(String queue, String consumer) {
         Names.queue(queue);
         Names.consumer(consumer);
-        return call("Reading the consumer", queue, consumer, () -> Tables.GET_CONSUMER_INFO_2(dsl.configuration(), queue,
+        return call("Reading the consumer", queue, consumer, () -> Tables.GET_CONSUMER_INFO(dsl.configuration(), queue,
                 consumer).stream().findFirst().map(JooqQueueAdmin::consumerInfo));
     }
 
     private static ConsumerInfo consumerInfo(Record r) {
-        GetConsumerInfo0Record c = r.into(GetConsumerInfo0Record.class);
+        GetConsumerInfoRecord c = r.into(GetConsumerInfoRecord.class);
         return new ConsumerInfo(c.getQueueName(), c.getConsumerName(), duration(c.getLag()), duration(c.getLastSeen()),
                 c.getLastTick(), c.getCurrentBatch(), c.getNextTick(), c.getPendingEvents());
     }
@@ -191,9 +193,8 @@ public final class JooqQueueAdmin implements QueueAdmin {
     private static boolean isRegistered(DSLContext dsl, String queue, String consumer) {
         return dsl.fetchExists(SUBSCRIPTION
                 .join(QUEUE).on(QUEUE.QUEUE_ID.eq(SUBSCRIPTION.SUB_QUEUE))
-                .join(io.pgq.schema.internal.jooq.pgq.Tables.CONSUMER)
-                .on(io.pgq.schema.internal.jooq.pgq.Tables.CONSUMER.CO_ID.eq(SUBSCRIPTION.SUB_CONSUMER)),
-                QUEUE.QUEUE_NAME.eq(queue).and(io.pgq.schema.internal.jooq.pgq.Tables.CONSUMER.CO_NAME.eq(consumer)));
+                .join(CONSUMER).on(CONSUMER.CO_ID.eq(SUBSCRIPTION.SUB_CONSUMER)),
+                QUEUE.QUEUE_NAME.eq(queue).and(CONSUMER.CO_NAME.eq(consumer)));
     }
 
     /** The tick a position stands for; {@code null} means "the newest" to register_consumer_at. */

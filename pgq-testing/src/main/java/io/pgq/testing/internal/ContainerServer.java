@@ -1,6 +1,8 @@
 package io.pgq.testing.internal;
 
 import io.pgq.testing.ServerKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -35,9 +37,9 @@ final class ContainerServer implements TestServer {
     private static boolean dockerConfigured() {
         String home = System.getProperty("user.home");
         return System.getenv("DOCKER_HOST") != null
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of(home, ".docker", "run", "docker.sock"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of(home, ".testcontainers.properties"));
+                || Files.exists(Path.of("/var/run/docker.sock"))
+                || Files.exists(Path.of(home, ".docker", "run", "docker.sock"))
+                || Files.exists(Path.of(home, ".testcontainers.properties"));
     }
 
     static ContainerServer start() {

@@ -2,6 +2,11 @@ package io.pgq.ticker.internal;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import io.pgq.core.internal.ServiceLoop;
+import io.pgq.schema.internal.SqlStates;
+import io.pgq.schema.internal.jooq.pgq.Routines;
+import io.pgq.schema.internal.jooq.pgq.Tables;
+import io.pgq.schema.internal.jooq.pgq.tables.records.MaintOperationsRecord;
 import io.pgq.ticker.TickerConfig;
 import io.pgq.ticker.TickerMetrics;
 import java.sql.Connection;
@@ -9,10 +14,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
+import org.jooq.Configuration;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +41,7 @@ public final class MaintenanceLoop implements Runnable {
     private final BooleanSupplier isLeader;
     private final Meter maintenance;
     private final Meter retries;
-    private final Meter errors;
-    private final Backoff backoff = new Backoff();
-    private final FailureLog failures;
+    private final ServiceLoop loop;
 
     private volatile boolean running = true;
     private Connection connection;
@@ -50,32 +56,38 @@ public final class MaintenanceLoop implements Runnable {
         this.isLeader = isLeader;
         this.maintenance = metrics.meter(TickerMetrics.maintenance(name));
         this.retries = metrics.meter(TickerMetrics.retries(name));
-        this.errors = metrics.meter(TickerMetrics.errors(name));
-        this.failures = new FailureLog(LOG, "maintenance for database " + name, config.unhealthyAfter());
+        this.loop = ServiceLoop.builder("maintenance for database " + name, LOG, this::step)
+                .stopping(() -> !running)
+                .unhealthyAfter(config.unhealthyAfter())
+                .errors(metrics.meter(TickerMetrics.errors(name)))
+                .onFailure(failure -> disconnect())
+                .build();
     }
 
     @Override
     public void run() {
-        while (running) {
+        loop.run();
+        disconnect();
+    }
+
+    private boolean step() throws SQLException, InterruptedException {
+        if (isLeader.getAsBoolean()) {
             try {
-                if (isLeader.getAsBoolean()) {
-                    runDueWork();
-                }
-                backoff.reset();
-                failures.succeeded();
-                Thread.sleep(IDLE_CHECK_MILLIS);
-            } catch (InterruptedException e) {
-                if (!running) {
-                    break;
-                }
+                runDueWork();
             } catch (SQLException | RuntimeException e) {
-                errors.mark();
-                disconnect();
-                failures.failed(e);
-                sleepQuietly(backoff.next().toMillis());
+                if (!SqlStates.isMissingSchema(SqlStates.of(e))) {
+                    throw e;
+                }
+                // no pgq schema yet: the tick loop reports it; nothing to maintain
             }
         }
-        disconnect();
+        Thread.sleep(IDLE_CHECK_MILLIS);
+        return true;
+    }
+
+    /** False while the loop has been failing for longer than the unhealthy threshold. */
+    public boolean isHealthy() {
+        return loop.isHealthy();
     }
 
     private void runDueWork() throws SQLException {
@@ -93,26 +105,24 @@ public final class MaintenanceLoop implements Runnable {
     private void moveRetries() throws SQLException {
         long moved;
         do {
-            moved = scalarLong("SELECT pgq.maint_retry_events()");
+            Integer count = Routines.maintRetryEvents(jooq());
+            moved = count == null ? 0 : count;
             retries.mark(moved);
         } while (moved > 0 && running);
     }
 
     private void runMaintenance() throws SQLException {
-        List<String[]> operations = new ArrayList<>();
-        try (Statement st = connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT func_name, func_arg FROM pgq.maint_operations()")) {
-            while (rs.next()) {
-                operations.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-        }
-        for (String[] op : operations) {
-            runOperation(op[0], op[1]);
+        for (MaintOperationsRecord op : Tables.MAINT_OPERATIONS(jooq())) {
+            runOperation(op.getFuncName(), op.getFuncArg());
         }
     }
 
+    private Configuration jooq() throws SQLException {
+        return DSL.using(connection(), SQLDialect.POSTGRES).configuration();
+    }
+
     private void runOperation(String function, String argument) throws SQLException {
-        if (function.toLowerCase(java.util.Locale.ROOT).startsWith("vacuum")) {
+        if (function.toLowerCase(Locale.ROOT).startsWith("vacuum")) {
             try (Statement st = connection().createStatement()) {
                 st.execute(function + " " + quoteQualified(argument));
             }
@@ -129,6 +139,7 @@ public final class MaintenanceLoop implements Runnable {
         }
     }
 
+    /** Plain JDBC: the function's name comes from maint_operations() at run time, not from the generated API. */
     private long callOnce(String sql, String argument) throws SQLException {
         try (PreparedStatement st = connection().prepareStatement(sql)) {
             if (argument != null) {
@@ -153,13 +164,6 @@ public final class MaintenanceLoop implements Runnable {
         return s.toString();
     }
 
-    private long scalarLong(String sql) throws SQLException {
-        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     private Connection connection() throws SQLException {
         if (connection == null) {
             connection = dataSource.getConnection();
@@ -176,14 +180,6 @@ public final class MaintenanceLoop implements Runnable {
                 // already broken
             }
             connection = null;
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException ignored) {
-            // stop() interrupts; the loop condition ends the loop
         }
     }
 

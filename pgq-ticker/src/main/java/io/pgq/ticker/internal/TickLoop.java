@@ -5,7 +5,9 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.pgq.ticker.TickerConfig;
 import io.pgq.ticker.TickerMetrics;
-import io.pgq.ticker.TickerState;
+import io.pgq.core.internal.ServiceLoop;
+import io.pgq.schema.internal.SqlStates;
+import io.pgq.ticker.TickerRole;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +19,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ticking loop of one database: holds (or waits for) the leader lock on its own session
- * and, while leader, calls {@code pgq.ticker()} every tick period on that same session.
+ * and, while leader, calls {@code pgq.ticker()} every tick period on that same session. A
+ * database without the pgq schema is waited for: the error of {@code pgq.version()} when taking
+ * the lead, or of the tick, says so; no query probes for the schema before each tick. Runs on
+ * one thread; the accessors may be called from any.
+ *
+ * <p>Plain JDBC, not jOOQ: the statements run every 10 ms on the one session that holds the
+ * leader lock (the tick pass is measured in docs/benchmarks.md), and the session settings are
+ * set once on it.
  */
 public final class TickLoop implements Runnable {
 
@@ -28,16 +37,15 @@ public final class TickLoop implements Runnable {
     private final TickerConfig config;
     private final Meter ticks;
     private final Timer tickPass;
-    private final Meter errors;
-    private final Backoff backoff = new Backoff();
-    private final FailureLog failures;
+    private final ServiceLoop loop;
 
     private volatile boolean running = true;
     private volatile boolean leader;
-    private volatile TickerState state = TickerState.STANDBY;
+    private volatile TickerRole role = TickerRole.STANDBY;
     private volatile long lastReachedNanos = System.nanoTime();
 
     private Connection connection;
+    /** Whether the schema sends the tick notification itself; asked when becoming the leader. */
     private boolean schemaNotifies;
     private boolean warnedNoSchema;
 
@@ -47,50 +55,69 @@ public final class TickLoop implements Runnable {
         this.config = config;
         this.ticks = metrics.meter(TickerMetrics.ticks(name));
         this.tickPass = metrics.timer(TickerMetrics.tickPass(name));
-        this.errors = metrics.meter(TickerMetrics.errors(name));
-        this.failures = new FailureLog(LOG, "ticker for database " + name, config.unhealthyAfter());
+        this.loop = ServiceLoop.builder("ticker for database " + name, LOG, this::step)
+                .stopping(() -> !running)
+                .unhealthyAfter(config.unhealthyAfter())
+                .errors(metrics.meter(TickerMetrics.errors(name)))
+                .onFailure(this::onFailure)
+                .build();
     }
 
     @Override
     public void run() {
-        while (running) {
-            try {
-                step();
-                backoff.reset();
-                failures.succeeded();
-            } catch (InterruptedException e) {
-                if (!running) {
-                    break;
-                }
-            } catch (SQLException | RuntimeException e) {
-                onFailure(e);
-            }
-        }
+        loop.run();
         disconnect();
         leader = false;
-        state = TickerState.STOPPED;
+        role = TickerRole.STANDBY;
     }
 
-    private void step() throws SQLException, InterruptedException {
+    private boolean step() throws SQLException, InterruptedException {
         if (connection == null) {
             connect();
         }
-        if (!schemaPresent()) {
-            reached();
-            sleep(config.leaderCheckPeriod().multipliedBy(4));
-            return;
-        }
-        if (!leader && !tryBecomeLeader()) {
-            reached();
-            state = TickerState.STANDBY;
-            sleep(config.leaderCheckPeriod());
-            return;
-        }
         long start = System.nanoTime();
-        tick();
+        try {
+            if (!leader && !tryBecomeLeader()) {
+                reached();
+                role = TickerRole.STANDBY;
+                sleep(config.leaderCheckPeriod());
+                return true;
+            }
+            tick();
+        } catch (SQLException e) {
+            if (!SqlStates.isMissingSchema(e.getSQLState())) {
+                throw e;
+            }
+            waitForSchema();
+            return true;
+        }
         reached();
+        if (warnedNoSchema) {
+            warnedNoSchema = false;
+            LOG.info("Database {} has a pgq schema now", name);
+        }
         long spent = System.nanoTime() - start;
         sleep(pause(config.tickPeriod(), spent, config.maxTickDutyCycle()));
+        return true;
+    }
+
+    /**
+     * The database answers but has no pgq schema: not a failure. Leaves the leader lock to
+     * whoever finds a schema first and looks again in a while.
+     */
+    private void waitForSchema() throws SQLException, InterruptedException {
+        reached();
+        if (leader) {
+            scalar("SELECT pg_catalog.pg_advisory_unlock(" + config.leaderLockKey() + ")");
+            leader = false;
+            LOG.info("Ticker for database {} gave up leadership: the pgq schema is gone", name);
+        }
+        role = TickerRole.STANDBY;
+        if (!warnedNoSchema) {
+            warnedNoSchema = true;
+            LOG.warn("Database {} has no pgq schema: nothing to tick until it is installed ('pgq install')", name);
+        }
+        sleep(config.leaderCheckPeriod().multipliedBy(4));
     }
 
     private void connect() throws SQLException {
@@ -104,29 +131,23 @@ public final class TickLoop implements Runnable {
         }
     }
 
-    private boolean schemaPresent() throws SQLException {
-        boolean present = "t".equals(scalar("SELECT exists(SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'pgq')"));
-        if (!present && !warnedNoSchema) {
-            warnedNoSchema = true;
-            LOG.warn("Database {} has no pgq schema: nothing to tick until it is installed ('pgq install')", name);
-        }
-        if (present && warnedNoSchema) {
-            warnedNoSchema = false;
-            LOG.info("Database {} has a pgq schema now", name);
-        }
-        if (present) {
-            String version = scalar("SELECT pgq.version()");
-            schemaNotifies = version != null && version.contains("pgq-java");
-        }
-        return present;
-    }
-
+    /**
+     * Takes the leader lock if free, then asks the schema whether it sends the tick notification
+     * itself; without a schema that fails and the lock is given back (see the caller).
+     */
     private boolean tryBecomeLeader() throws SQLException {
         if (!"t".equals(scalar("SELECT pg_catalog.pg_try_advisory_lock(" + config.leaderLockKey() + ")"))) {
             return false;
         }
+        try {
+            String version = scalar("SELECT pgq.version()");
+            schemaNotifies = version != null && version.contains("pgq-java");
+        } catch (SQLException e) {
+            scalar("SELECT pg_catalog.pg_advisory_unlock(" + config.leaderLockKey() + ")");
+            throw e;
+        }
         leader = true;
-        state = TickerState.LEADER;
+        role = TickerRole.LEADER;
         LOG.info("Ticker for database {} is now the leader", name);
         return true;
     }
@@ -146,24 +167,19 @@ public final class TickLoop implements Runnable {
         }
     }
 
-    private void onFailure(Exception e) {
-        errors.mark();
+    /** After a failed step: the session goes, and with it the leader lock. */
+    private void onFailure(Throwable failure) {
         boolean wasLeader = leader;
         disconnect();
         leader = false;
-        if (isConnectionProblem(e)) {
-            state = TickerState.UNREACHABLE;
+        if (SqlStates.isConnectionLost(failure)) {
+            role = TickerRole.UNREACHABLE;
         } else {
             reached();
+            role = TickerRole.STANDBY;
         }
         if (wasLeader) {
             LOG.warn("Ticker for database {} gave up leadership after a failure", name);
-        }
-        failures.failed(e);
-        try {
-            sleep(backoff.next());
-        } catch (InterruptedException interrupted) {
-            // stop() interrupts; the loop condition ends the loop
         }
     }
 
@@ -176,14 +192,6 @@ public final class TickLoop implements Runnable {
         long rest = period.toNanos() - spentNanos;
         long forDuty = (long) (spentNanos * (1 - dutyCycle) / dutyCycle);
         return Duration.ofNanos(Math.max(rest, forDuty));
-    }
-
-    static boolean isConnectionProblem(Exception e) {
-        if (e instanceof SQLException s) {
-            String state = s.getSQLState() == null ? "" : s.getSQLState();
-            return state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
-        }
-        return false;
     }
 
     private void reached() {
@@ -221,11 +229,12 @@ public final class TickLoop implements Runnable {
         return leader;
     }
 
-    public TickerState state() {
-        return state;
+    public TickerRole role() {
+        return role;
     }
 
+    /** The database was reached within the unhealthy threshold and the loop is not failing for longer. */
     public boolean isHealthy() {
-        return System.nanoTime() - lastReachedNanos < config.unhealthyAfter().toNanos();
+        return System.nanoTime() - lastReachedNanos < config.unhealthyAfter().toNanos() && loop.isHealthy();
     }
 }

@@ -1,0 +1,252 @@
+package io.pgq.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.consumer.ConsumerConfig;
+import io.pgq.consumer.ConsumerMetrics;
+import io.pgq.consumer.DeadLetters;
+import io.pgq.consumer.Outcome;
+import io.pgq.consumer.PgqConsumer;
+import io.pgq.consumer.RetryPolicy;
+import io.pgq.core.EventType;
+import io.pgq.core.Pgq;
+import io.pgq.core.PgqConfig;
+import io.pgq.core.QueueInfo;
+import io.pgq.ticker.Ticker;
+import io.pgq.ticker.TickerConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pgq demo}: everything at once on a live database. Starts an embedded PostgreSQL unless
+ * {@code --db} is given, installs the schema, runs a ticker, a producer of typed events and a
+ * consumer group of three members; some events fail and are retried, one ends in the dead-letter
+ * queue. Shows progress every second until Ctrl-C or {@code --duration}, then shuts down cleanly.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Live demo: ticker, producer and a consumer group with retries and a dead letter, on an "
+                + "embedded PostgreSQL (or --db). Runs until Ctrl-C or --duration.")
+class DemoCommand implements Callable<Integer> {
+
+    static final String QUEUE = "demo_orders";
+    static final String GROUP = "billing";
+
+    @Option(names = "--db", paramLabel = "URL", description = "Use this database instead of an embedded one.")
+    String db;
+    @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Stop after this long (default: run until Ctrl-C).")
+    Duration duration;
+    @Option(names = "--rate", paramLabel = "N", description = "Orders per second (default ${DEFAULT-VALUE}).")
+    int rate = 200;
+    @Option(names = "--members", paramLabel = "N", description = "Consumer group members (default ${DEFAULT-VALUE}).")
+    int members = 3;
+
+    /** The demo's payload: an order, typed by its {@code @EventType}. */
+    @EventType("order.placed")
+    public record OrderPlaced(long orderId, String customer, long amountCents, Instant placedAt, boolean flaky,
+                              boolean poison) {
+    }
+
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong handled = new AtomicLong();
+    private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Counted down when the demo has stopped everything it started, the embedded server last. */
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate < 1 || members < 1) {
+            throw new CliException("--rate and --members must be at least 1");
+        }
+        PgqCommand.daemonLogging();
+        EmbeddedPostgres embedded = null;
+        Path dataDir = null;
+        String url;
+        if (db != null) {
+            url = ConnInfo.toJdbcUrl(db);
+            out.println("Using database " + url.replaceAll("(?i)password=[^&]*", "password=****"));
+        } else {
+            dataDir = Files.createTempDirectory("pgq-demo-");
+            out.println("Starting an embedded PostgreSQL 17 (data in " + dataDir + ", deleted on exit) ...");
+            // no shutdown hook of its own: on Ctrl-C it would stop the server while the consumers
+            // are still finishing their batches; ours waits for the orderly stop below
+            embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true)
+                    .setRegisterShutdownHook(false)
+                    .setOutputRedirector(ProcessBuilder.Redirect.DISCARD).start();
+            EmbeddedPostgres server = embedded;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitOrderlyStop(server), "pgq-demo-server-guard"));
+            url = embedded.getJdbcUrl("postgres", "postgres");
+            out.println("Embedded PostgreSQL listening on port " + embedded.getPort());
+        }
+        try {
+            return run(url);
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+                out.println("Embedded PostgreSQL stopped; " + dataDir + " removed.");
+            }
+            finished.countDown();
+        }
+    }
+
+    private int run(String url) throws Exception {
+        PGSimpleDataSource ds = Database.dataSource(url);
+        MetricRegistry metrics = new MetricRegistry();
+        try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(url).maximumPoolSize(members + 6)
+                .metricRegistry(metrics).build())) {
+            out.println("pgq schema installed; queue " + QUEUE + ", consumer group " + GROUP + " with " + members + " members");
+            pgq.admin().createQueue(QUEUE);
+            Ticker ticker = Ticker.builder("demo", ds).config(TickerConfig.defaults()).metrics(metrics).build();
+            PgqConsumer consumer = consumer(pgq);
+            ticker.start();
+            consumer.start();
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                running.set(false);
+                stop.countDown();
+            }, "pgq-demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
+            producer.start();
+            progress(pgq, metrics, stop);
+            running.set(false);
+            producer.join(5_000);
+            out.println("Stopping: finishing the batches in hand ...");
+            consumer.stop(Duration.ofSeconds(10));
+            ticker.stop(Duration.ofSeconds(5));
+            summary(pgq, metrics);
+            removeHook(hook);
+        }
+        return 0;
+    }
+
+    private PgqConsumer consumer(Pgq pgq) {
+        ConsumerConfig config = ConsumerConfig.builder(QUEUE, GROUP)
+                .groupMembers(members)
+                .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofSeconds(1))
+                        .multiplier(2).maxDelay(Duration.ofSeconds(4)).build())
+                .build();
+        return PgqConsumer.builder(pgq, config)
+                .handler(OrderPlaced.class, event -> {
+                    OrderPlaced order = event.payload();
+                    if (event.retryCount() == 0) {
+                        latencyMicros.recordValue(Math.max(0, Duration.between(order.placedAt(), Instant.now()).toNanos() / 1_000));
+                    }
+                    if (order.poison()) {
+                        throw new IllegalStateException("order " + order.orderId() + " has an invalid amount");
+                    }
+                    if (order.flaky() && event.retryCount() < 2) {
+                        throw new UncheckedIOException(new IOException("payment service timed out"));
+                    }
+                    handled.incrementAndGet();
+                    return Outcome.done();
+                })
+                .build();
+    }
+
+    private void produce(Pgq pgq) {
+        long intervalNanos = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        for (long i = 1; running.get(); i++) {
+            boolean poison = i == 100;
+            boolean flaky = !poison && i % 97 == 0;
+            try {
+                pgq.producer().send(QUEUE, new OrderPlaced(i, "customer-" + (i % 50), 1_000 + i % 9_000,
+                        Instant.now(), flaky, poison));
+                sent.incrementAndGet();
+            } catch (RuntimeException e) {
+                out.println("producer: " + e.getMessage());
+            }
+            next += intervalNanos;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void progress(Pgq pgq, MetricRegistry metrics, CountDownLatch stop) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        out.println("Running" + (duration == null ? " until Ctrl-C" : " for " + Tables.duration(duration)) + ":");
+        long lastSent = 0;
+        long lastEvents = 0;
+        while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
+            long s = sent.get();
+            long events = metrics.meter(ConsumerMetrics.events(QUEUE, GROUP)).getCount();
+            QueueInfo info = pgq.admin().queue(QUEUE).orElseThrow();
+            out.printf(Locale.ROOT, "%4ds  sent %7d (%4d/s)  handled %7d (%4d/s)  retries %4d  dead letters %d  "
+                            + "ticker lag %s  latency p50 %s p99 %s%n",
+                    (System.nanoTime() - start) / 1_000_000_000L, s, s - lastSent, events, events - lastEvents,
+                    metrics.meter(ConsumerMetrics.retries(QUEUE, GROUP)).getCount(),
+                    metrics.meter(ConsumerMetrics.deadLetters(QUEUE, GROUP)).getCount(),
+                    Tables.duration(info.tickerLag()), millis(latencyMicros.getValueAtPercentile(50)),
+                    millis(latencyMicros.getValueAtPercentile(99)));
+            lastSent = s;
+            lastEvents = events;
+        }
+    }
+
+    private void summary(Pgq pgq, MetricRegistry metrics) {
+        long deadLetters = metrics.meter(ConsumerMetrics.deadLetters(QUEUE, GROUP)).getCount();
+        out.printf(Locale.ROOT, "Summary: sent %d orders, handled %d, retries %d, dead letters %d; send-to-handler "
+                        + "latency p50 %s, p99 %s, max %s%n", sent.get(), handled.get(),
+                metrics.meter(ConsumerMetrics.retries(QUEUE, GROUP)).getCount(), deadLetters,
+                millis(latencyMicros.getValueAtPercentile(50)), millis(latencyMicros.getValueAtPercentile(99)),
+                millis(latencyMicros.getMaxValue()));
+        out.println("Dead letters are events in the queue " + QUEUE + ".dlq; inspect or re-send them with "
+                + "'pgq dlq list " + QUEUE + ".dlq' and 'pgq dlq resend " + QUEUE + ".dlq'.");
+    }
+
+    private static String millis(long micros) {
+        return String.format(Locale.ROOT, "%.1fms", micros / 1000.0);
+    }
+
+    /**
+     * Shutdown hook of the embedded server. On Ctrl-C the JVM exits once the hooks return, so this
+     * one waits (at most 30 s) for the main thread to stop the consumers, the ticker and then the
+     * server; if that does not happen, it stops the server itself.
+     */
+    private void awaitOrderlyStop(EmbeddedPostgres server) {
+        try {
+            if (finished.await(30, TimeUnit.SECONDS)) {
+                return;
+            }
+            System.err.println("The demo did not stop within 30 s; stopping the embedded PostgreSQL.");
+            server.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            System.err.println("Could not stop the embedded PostgreSQL: " + e.getMessage());
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the JVM is already exiting
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.pgq.cli;
+
+import io.pgq.core.ConsumerPosition;
+import io.pgq.core.Pgq;
+import io.pgq.ticker.TickerConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.postgresql.PGConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code pgq tail QUEUE}: follows events as they arrive, like {@code tail -f}. Uses a temporary
+ * consumer that is unregistered on exit, unless {@code --consumer} names a lasting one.
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true, description = "Follow a queue's events as they arrive (needs a ticker).")
+class TailCommand implements Callable<Integer> {
+
+    @Mixin
+    Database database;
+    @Parameters(paramLabel = "QUEUE")
+    String queue;
+    @Option(names = "--consumer", description = "Read as this registered consumer (kept on exit) instead of a temporary one.")
+    String consumer;
+    @Option(names = "--from", paramLabel = "POSITION", description = "earliest, latest (default), tick:N or a timestamp.")
+    String from;
+    @Option(names = "--limit", paramLabel = "N", description = "Exit after N events.")
+    Long limit;
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Exit after this long.")
+    Duration timeout;
+
+    private volatile boolean running = true;
+
+    @Override
+    public Integer call() throws SQLException, InterruptedException {
+        boolean temporary = consumer == null;
+        String name = temporary ? "pgq-tail-" + ProcessHandle.current().pid() : consumer;
+        try (Pgq pgq = database.client()) {
+            if (from != null) {
+                pgq.admin().registerConsumer(queue, name, ConsumerPosition.parse(from));
+            } else if (temporary || pgq.admin().consumer(queue, name).isEmpty()) {
+                pgq.admin().registerConsumer(queue, name, ConsumerPosition.latest());
+            }
+            Thread main = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                running = false;
+                main.interrupt();
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                follow(pgq, name);
+            } finally {
+                if (temporary) {
+                    pgq.admin().unregisterConsumer(queue, name);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void follow(Pgq pgq, String name) throws SQLException {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long printed = 0;
+        try (Connection c = pgq.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("LISTEN " + TickerConfig.NOTIFY_CHANNEL);
+            while (running && System.nanoTime() < deadline && (limit == null || printed < limit)) {
+                Long batch = nextBatch(c, name);
+                if (batch == null) {
+                    c.unwrap(PGConnection.class).getNotifications(1_000);
+                    continue;
+                }
+                printed += print(c, batch, limit == null ? Long.MAX_VALUE : limit - printed);
+                st.execute("SELECT pgq.finish_batch(" + batch + ")");
+            }
+        }
+    }
+
+    private Long nextBatch(Connection c, String name) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq.next_batch(?, ?)")) {
+            st.setString(1, queue);
+            st.setString(2, name);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                return rs.wasNull() ? null : id;
+            }
+        }
+    }
+
+    private long print(Connection c, long batch, long max) throws SQLException {
+        long n = 0;
+        try (PreparedStatement st = c.prepareStatement("SELECT ev_id, ev_time, ev_type, ev_data, ev_extra1, ev_extra2, "
+                + "ev_extra3, ev_extra4, ev_retry FROM pgq.get_batch_events(?)")) {
+            st.setLong(1, batch);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next() && n < max) {
+                    StringBuilder line = new StringBuilder().append(rs.getLong(1)).append('\t')
+                            .append(rs.getString(2)).append('\t').append(rs.getString(3)).append('\t').append(rs.getString(4));
+                    for (int i = 5; i <= 8; i++) {
+                        if (rs.getString(i) != null) {
+                            line.append("\textra").append(i - 4).append('=').append(rs.getString(i));
+                        }
+                    }
+                    if (rs.getObject(9) != null) {
+                        line.append("\tretry=").append(rs.getInt(9));
+                    }
+                    System.out.println(line);
+                    n++;
+                }
+            }
+        }
+        System.out.flush();
+        return n;
+    }
+}

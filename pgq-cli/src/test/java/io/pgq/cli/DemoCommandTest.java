@@ -1,0 +1,36 @@
+package io.pgq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import io.pgq.ticker.Ticker;
+import io.pgq.ticker.TickerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code pgq demo --duration} runs to the end on a real database, then the dead letter can be re-sent. */
+@ExtendWith(PostgresExtension.class)
+class DemoCommandTest {
+
+    @Test
+    void demoRunsForItsDurationAndLeavesOneDeadLetter(TestDatabase db) {
+        CliTest.Run demo = CliTest.run(null, "demo", "--duration", "9s", "--rate", "100", "--db", CliTest.url(db));
+
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("consumer group billing with 3 members").contains("Summary: sent ")
+                .contains("dead letters 1;");
+        assertThat(demo.out().lines().filter(l -> l.contains(" handled ")).count()).isGreaterThanOrEqualTo(5);
+
+        try (Ticker ticker = Ticker.builder("dlq", db.dataSource()).config(TickerConfig.defaults()).metrics(new MetricRegistry()).build()) {
+            ticker.start();
+            CliTest.Run list = CliTest.run(null, "dlq", "list", "demo_orders.dlq", "--db", CliTest.url(db));
+            assertThat(list.out()).contains("demo_orders").contains("order.placed").contains("invalid amount");
+            // resend reads what was ticked when it starts: retry until the ticker has ticked the dead letter
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).untilAsserted(() ->
+                    assertThat(CliTest.run(null, "dlq", "resend", "demo_orders.dlq", "--db", CliTest.url(db)).out())
+                            .contains("Re-sent 1 dead letters; 0 kept in demo_orders.dlq"));
+        }
+    }
+}

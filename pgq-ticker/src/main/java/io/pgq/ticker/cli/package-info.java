@@ -1,2 +1,0 @@
-/** The {@code pgq} command line (picocli). Not API: use the commands, not these classes. */
-package io.pgq.ticker.cli;
