@@ -3,6 +3,7 @@ package io.pgq.consumer;
 import static io.pgq.consumer.TestSupport.createQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgq.core.service.ServiceState;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
 import io.pgq.schema.PgqSchema;
@@ -95,7 +96,7 @@ class ConcurrentStartTest {
             flaky.arm();
             consumer.start();
             try {
-                assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
+                assertThat(consumer.state()).isEqualTo(ServiceState.RUNNING);
                 assertThat(flaky.failed()).as("connections refused while starting").isEqualTo(2);
                 assertThat(pgq.admin().consumer("flaky", "c")).isPresent();
             } finally {

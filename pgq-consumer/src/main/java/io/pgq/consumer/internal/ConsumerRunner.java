@@ -11,6 +11,7 @@ import io.pgq.core.PgqException;
 import io.pgq.core.QueueAdmin;
 import io.pgq.core.RetriableException;
 import io.pgq.core.UnknownQueueException;
+import io.pgq.core.internal.Backoff;
 import io.pgq.core.internal.Errors;
 import io.pgq.core.service.ServiceState;
 import io.pgq.schema.internal.jooq.pgq_coop.Routines;
@@ -129,7 +130,7 @@ public final class ConsumerRunner {
         if (prepared) {
             return;
         }
-        Backoff backoff = new Backoff(config.maxErrorBackoff());
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), config.maxErrorBackoff());
         while (true) {
             try {
                 prepareOnce();
