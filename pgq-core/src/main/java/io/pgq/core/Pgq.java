@@ -110,7 +110,8 @@ public final class Pgq implements AutoCloseable {
     /** Reads an event's data as {@code type} with the client's ObjectMapper. */
     public <T> T decode(String data, Class<T> type) {
         try {
-            return config.objectMapper().readValue(data, type);
+            return config.objectMapper().readerFor(type)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(data);
         } catch (java.io.IOException e) {
             throw new PayloadException("Cannot read event data as " + type.getName() + ": " + e.getMessage(), null, e);
         }

@@ -125,7 +125,7 @@ public final class JdbcProducer implements Producer {
     /** Validates one event before anything is written: its queue name, and its payload as text. */
     private String encodeOne(String queue, OutgoingEvent event) {
         Names.queue(queue);
-        return codec.encode(queue, Objects.requireNonNull(event, "event").payload());
+        return codec.encode(queue, Objects.requireNonNull(event, "event"));
     }
 
     /** A pooled connection in auto-commit mode: each statement is its own transaction. */
