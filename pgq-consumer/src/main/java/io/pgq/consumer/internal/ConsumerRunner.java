@@ -69,7 +69,8 @@ public final class ConsumerRunner {
         this.dataSource = pgq.dataSource();
         this.admin = pgq.admin();
         RunnerMetrics metrics = new RunnerMetrics(pgq.metrics(), config.queue(), config.consumer());
-        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics);
+        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics,
+                new AttemptLog(" (queue: " + config.queue() + ", consumer: " + config.consumer() + ")"));
         this.wakeup = new Wakeup(config.pollInterval());
         this.poller = new Poller(config);
         this.tickWatch = new TickWatch(admin, config.queue(), Databases.label(dataSource), ctx.where());
@@ -139,7 +140,21 @@ public final class ConsumerRunner {
             }
         }
         warnIfPoolTooSmall();
+        detectFailureHistory();
         prepared = true;
+    }
+
+    /** Whether the database keeps the errors of retried events (pgq-java schema revision 4 and later). */
+    private void detectFailureHistory() {
+        try (Connection c = dataSource.getConnection()) {
+            ctx.attempts().keepsHistory(FailureHistory.available(c));
+        } catch (SQLException e) {
+            throw Errors.translate(e, "Starting the consumer", config.queue(), config.consumer());
+        }
+        if (!ctx.attempts().keepsHistory()) {
+            LOG.info("The database does not keep the errors of retried events (no pgq-java schema revision 4); dead "
+                    + "letters carry the last error only{}", ctx.where());
+        }
     }
 
     private void prepareDeadLetterQueue() {
