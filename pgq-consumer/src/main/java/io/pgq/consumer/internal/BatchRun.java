@@ -60,7 +60,7 @@ final class BatchRun implements BatchContext {
         this.transaction = new BatchTransaction(connection,
                 ctx.config().deliveryMode() == DeliveryMode.EXACTLY_ONCE);
         this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue(),
-                ctx.schema());
+                ctx.schema(), ctx.attempts().keepsHistory());
         this.policy = ctx.config().retryPolicy();
     }
 
@@ -175,6 +175,7 @@ final class BatchRun implements BatchContext {
     private void apply(RawEvent e, Outcome outcome, Throwable failure) throws SQLException {
         if (failure == null && outcome instanceof Outcome.Done) {
             transaction.keep();
+            outcomes.handled(e);
             return;
         }
         transaction.undo();
@@ -199,8 +200,9 @@ final class BatchRun implements BatchContext {
                     + Failures.describe(failure), logCause ? failure : null);
         } else {
             Duration delay = policy.delay(attempt);
-            LOG.debug("Event {} (type {}) of batch {} failed attempt {}; retry in {}{}: {}", e.id(), e.type(), batchId,
-                    attempt, delay, ctx.where(), Failures.describe(failure));
+            String error = Failures.describe(failure);
+            ctx.attempts().retried(e.id(), e.type(), attempt, policy.maxAttempts(), delay, error);
+            outcomes.failed(e, attempt, error);
             outcomes.retry(e, ctx.clock().instant().plus(delay));
         }
     }
@@ -347,6 +349,7 @@ final class BatchRun implements BatchContext {
 
     private void record(int events, long startNanos) {
         ctx.metrics().batchFinished(events, outcomes.retried(), outcomes.deadLettered(), ignored);
+        ctx.attempts().flush();
         if (LOG.isDebugEnabled()) {
             LOG.debug("Finished batch {}{}: {} events, {} retried, {} dead letters, {} ignored, {} ms", batchId,
                     member != null ? " as member " + member + ctx.where() : ctx.where(), events, outcomes.retried(),

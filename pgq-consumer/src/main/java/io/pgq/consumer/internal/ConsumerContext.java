@@ -5,11 +5,11 @@ import io.pgq.consumer.ConsumerConfig;
 import java.time.Clock;
 
 /**
- * What every member of one consumer shares. Immutable apart from the metrics and what
- * {@link SchemaFeatures} learns on first use.
+ * What every member of one consumer shares. Immutable apart from the metrics, what
+ * {@link SchemaFeatures} learns on first use and the {@link AttemptLog}.
  */
 record ConsumerContext(ConsumerConfig config, Routes routes, ObjectMapper mapper, Clock clock, RunnerMetrics metrics,
-                       SchemaFeatures schema) {
+                       SchemaFeatures schema, AttemptLog attempts) {
 
     String queue() {
         return config.queue();

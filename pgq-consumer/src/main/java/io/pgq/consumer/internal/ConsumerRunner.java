@@ -6,12 +6,14 @@ import io.pgq.consumer.DeadLetters;
 import io.pgq.consumer.GroupListener;
 import io.pgq.core.ConsumerNotRegisteredException;
 import io.pgq.core.ConsumerPosition;
+import io.pgq.core.Health;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqException;
 import io.pgq.core.QueueAdmin;
 import io.pgq.core.RetriableException;
 import io.pgq.core.UnknownQueueException;
 import io.pgq.core.internal.Backoff;
+import io.pgq.core.internal.DataSources;
 import io.pgq.core.internal.Errors;
 import io.pgq.core.service.ServiceState;
 import io.pgq.schema.internal.jooq.pgq_coop.Routines;
@@ -52,6 +54,7 @@ public final class ConsumerRunner {
     private final Wakeup wakeup;
     private final Poller poller;
     private final GroupView groupView;
+    private final TickWatch tickWatch;
     private final AtomicReference<SeekRequest> pendingSeek = new AtomicReference<>();
     private final List<MemberLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -74,9 +77,11 @@ public final class ConsumerRunner {
         this.jooq = DSL.using(dataSource, SQLDialect.POSTGRES).configuration();
         this.admin = pgq.admin();
         RunnerMetrics metrics = new RunnerMetrics(pgq.metrics(), config.queue(), config.consumer());
-        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics, new SchemaFeatures());
+        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics, new SchemaFeatures(),
+                new AttemptLog(" (queue: " + config.queue() + ", consumer: " + config.consumer() + ")"));
         this.wakeup = new Wakeup(config.pollInterval());
         this.poller = new Poller(config);
+        this.tickWatch = new TickWatch(admin, config.queue(), DataSources.label(dataSource), ctx.where());
         this.groupView = config.isGroup() ? new GroupView(config.queue(), config.consumer(),
                 groupListener != null ? groupListener : new GroupListener() { }) : null;
     }
@@ -95,7 +100,7 @@ public final class ConsumerRunner {
             state = ServiceState.STOPPED;
             throw e;
         }
-        ctx.metrics().registerGauges(admin, config.queue(), config.consumer());
+        ctx.metrics().registerGauges(admin, config.queue(), config.consumer(), () -> health().healthy());
         if (config.listen()) {
             listener = new TickListener(dataSource, ctx, wakeup);
             listenerThread = thread(listener, "pgq-consumer-" + config.queue() + "-listener", true);
@@ -176,6 +181,20 @@ public final class ConsumerRunner {
             }
         }
         warnIfPoolTooSmall();
+        detectFailureHistory();
+    }
+
+    /** Whether the database keeps the errors of retried events (pgq-java schema revision 4 and later). */
+    private void detectFailureHistory() {
+        try (Connection c = dataSource.getConnection()) {
+            ctx.attempts().keepsHistory(FailureHistory.available(c));
+        } catch (SQLException e) {
+            throw Errors.translate(e, "Starting the consumer", config.queue(), config.consumer());
+        }
+        if (!ctx.attempts().keepsHistory()) {
+            LOG.info("The database does not keep the errors of retried events (no pgq-java schema revision 4); dead "
+                    + "letters carry the last error only{}", ctx.where());
+        }
     }
 
     private void prepareDeadLetterQueue() {
@@ -301,9 +320,38 @@ public final class ConsumerRunner {
         return state;
     }
 
+    /** {@link #health()} says healthy. */
     public boolean isHealthy() {
-        return state == ServiceState.RUNNING && loops.stream().allMatch(MemberLoop::isHealthy)
-                && (listener == null || listener.isHealthy());
+        return health().healthy();
+    }
+
+    /**
+     * Running, with ticks coming and no thread failing for longer than the unhealthy threshold;
+     * else what is wrong.
+     */
+    public Health health() {
+        if (state != ServiceState.RUNNING) {
+            return Health.unhealthy("consumer " + config.consumer() + " of queue " + config.queue() + " is " + state);
+        }
+        String ticks = tickWatch.problem();
+        if (ticks != null) {
+            return Health.unhealthy(ticks);
+        }
+        if (listener != null && !listener.isHealthy()) {
+            return Health.unhealthy("the tick listener of consumer " + config.consumer() + " of queue " + config.queue()
+                    + " keeps failing (see the WARN lines)");
+        }
+        long failing = loops.stream().filter(loop -> !loop.isHealthy()).count();
+        if (failing > 0) {
+            return Health.unhealthy(failing + " of " + loops.size() + " thread(s) of consumer " + config.consumer()
+                    + " of queue " + config.queue() + " fail to get or finish batches (see the WARN lines)");
+        }
+        return Health.healthy("consumer " + config.consumer() + " of queue " + config.queue() + " is running"
+                + (paused ? " (paused)" : ""));
+    }
+
+    TickWatch tickWatch() {
+        return tickWatch;
     }
 
     // ---- pause, seek

@@ -26,6 +26,7 @@ final class MemberLoop implements Runnable {
     private final ServiceLoop loop;
     private volatile Connection connection;
     private volatile boolean inBatch;
+    private volatile boolean failing;
 
     /** @param member the subconsumer name for a group member, {@code null} for a plain consumer */
     MemberLoop(ConsumerRunner runner, ConsumerContext ctx, String member) {
@@ -50,6 +51,11 @@ final class MemberLoop implements Runnable {
 
     String member() {
         return member;
+    }
+
+    /** Whether the last iteration failed (the loop is backing off). */
+    boolean failing() {
+        return failing;
     }
 
     /** Whether the loop holds a batch right now. */
@@ -88,6 +94,7 @@ final class MemberLoop implements Runnable {
             return;
         }
         if (!pollAndProcess()) {
+            runner.tickWatch().idle();
             runner.wakeup().polledEmpty();
             runner.wakeup().awaitWork(seen, () -> runner.isStopping() || runner.isPaused() || runner.hasPendingSeek());
         }
@@ -113,6 +120,7 @@ final class MemberLoop implements Runnable {
             }
             heartbeat = runner.heartbeats().start(member, batch);
         }
+        runner.tickWatch().batchTaken();
         inBatch = true;
         try {
             new BatchRun(ctx, c, batch, member, heartbeat, runner::isAborting).run();

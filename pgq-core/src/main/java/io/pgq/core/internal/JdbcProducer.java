@@ -22,11 +22,13 @@ public final class JdbcProducer implements Producer {
     private final PayloadCodec codec;
     private final ProducerMeters metrics;
     private final InsertEventCall insertEventCall = new InsertEventCall();
+    private final Availability availability;
 
     public JdbcProducer(DataSource dataSource, PayloadCodec codec, MetricRegistry registry) {
         this.dataSource = dataSource;
         this.codec = codec;
         this.metrics = new ProducerMeters(registry);
+        this.availability = new Availability("Producer", DataSources.label(dataSource), Availability.DEFAULT_REMIND_EVERY);
     }
 
     @Override
@@ -126,7 +128,7 @@ public final class JdbcProducer implements Producer {
     /** Validates one event before anything is written: its queue name, and its payload as text. */
     private String encodeOne(String queue, OutgoingEvent event) {
         Names.queue(queue);
-        return codec.encode(queue, Objects.requireNonNull(event, "event").payload());
+        return codec.encode(queue, Objects.requireNonNull(event, "event"));
     }
 
     /** A pooled connection in auto-commit mode: each statement is its own transaction. */
@@ -152,6 +154,7 @@ public final class JdbcProducer implements Producer {
         long start = System.nanoTime();
         try {
             T result = call.run();
+            availability.succeeded();
             long count = result instanceof long[] ids ? ids.length : (Long) result;
             m.sent(count, knownSize >= 0 ? knownSize : count);
             return result;
@@ -167,6 +170,7 @@ public final class JdbcProducer implements Producer {
         long start = System.nanoTime();
         try {
             long id = call.run();
+            availability.succeeded();
             m.sent(1, 1);
             return id;
         } catch (SQLException | RuntimeException e) {
@@ -176,8 +180,10 @@ public final class JdbcProducer implements Producer {
         }
     }
 
-    private static RuntimeException failed(ProducerMeters.PerQueue m, Exception e, String queue) {
+    private RuntimeException failed(ProducerMeters.PerQueue m, Exception e, String queue) {
         m.errors().mark();
-        return Errors.translate(e, "Sending events", queue, null);
+        RuntimeException translated = Errors.translate(e, "Sending events", queue, null, availability.database());
+        availability.failed(translated);
+        return translated;
     }
 }
