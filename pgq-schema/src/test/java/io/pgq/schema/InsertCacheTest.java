@@ -64,6 +64,7 @@ class InsertCacheTest {
         rotate();
         // (registered after the rotation, which a consumer behind it would hold up; it still gets
         // the events that commit after its registration)
+        admin.tick(queue);
         admin.execute("select pgq.register_consumer(?, 'c')", queue);
         producer.execute("select pgq.insert_event(?, 't', 'second')", queue);
         producer.commit();

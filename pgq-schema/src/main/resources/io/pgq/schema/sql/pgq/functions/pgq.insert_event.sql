@@ -5,7 +5,7 @@
 -- PL/pgSQL call and one static INSERT; the queue row is read only when the session has no
 -- valid cached slot for the queue (docs/design/insert-path.md):
 --
--- * checked path: assigns the xid, then reads the queue row (rotation safety, NOTES in
+-- * checked path: assigns the xid, then reads the queue row (rotation safety,
 --   docs/design/insert-path.md), applies disable_insert / per_tx_limit and inserts.  For a
 --   queue without those flags whose latest layout change was visible when the row was read
 --   (and was not made by this transaction), it remembers the slot (queue_id * 1024 + data
@@ -24,6 +24,7 @@
 -- form is a function of its own (not a SQL wrapper around the 7-argument one): an inlinable
 -- SQL function would be parsed and planned again by every statement a client does not
 -- prepare.
+
 -- The expression (text, for the generated pgq.insert_event) of the signature of the
 -- session's cached slot: md5 over the owner's key and the settings pgq.sc_name, sc_slot and
 -- sc_layout.  The key is read where it is used, by a volatile function: it never becomes a
