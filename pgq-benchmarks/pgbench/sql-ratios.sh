@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SQL-level insert ratios measured with pgbench, without any Java client in the way.
 #
-#   pgq-benchmarks/pgbench/sql-ratios.sh [impl...]        impl: pgq-java (default), reference
+#   pgq-benchmarks/pgbench/sql-ratios.sh [impl...]        impl: pgq-java, reference (default: both)
 #
 # For each implementation it creates a fresh database (pgq_pgbench_<impl>) on the server that
 # psql reaches with the usual libpq variables (PGHOST, PGPORT, PGUSER; default 127.0.0.1:5432,
@@ -20,11 +20,15 @@
 #   100 per tx: select pgq.insert_event('bq', 'bench', <payload> || i) from generate_series(1, 100) i
 #        vs     insert into baseline ... select now(), 'bench', <payload> || i from generate_series(1, 100) i
 #                                                                             1 client
-# The payload is a bind parameter (pgbench -M prepared), as a Java client sends it.
+# Each scenario runs with both protocols (PROTOCOLS, default "simple prepared"): -M simple sends
+# the statement as text every time, as psql, psycopg2 (python-pgq) and pgjdbc with
+# prepareThreshold=0 (common behind PgBouncer) do, so it is parsed and planned each time;
+# -M prepared binds the payload to a prepared statement, as a Java client does.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
+PROTOCOLS=${PROTOCOLS:-simple prepared}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 install_sql=$top/pgq-schema/target/sql/install.sql
@@ -68,39 +72,50 @@ create index baseline_txid_idx on baseline (ev_txid);
 SQL
 }
 
-# One pgbench run of both scripts, interleaved: db clients seconds base cand.
+# One pgbench run of both scripts, interleaved: protocol db clients seconds base cand.
 pgbench_pair() {
-  pgbench -n -M prepared -c "$2" -j "$(( $2 < 2 ? $2 : 2 ))" -T "$3" -f "$work/$4.sql@1" -f "$work/$5.sql@1" "$1" 2>&1
+  pgbench -n -M "$1" -c "$3" -j "$(( $3 < 2 ? $3 : 2 ))" -T "$4" -f "$work/$5.sql@1" -f "$work/$6.sql@1" "$2" 2>&1
 }
 
 # Mean latency (ms) of each script of one interleaved run on empty tables: prints "baseline candidate".
 paired_run() {
-  local db=$1 clients=$2 base=$3 cand=$4
+  local protocol=$1 db=$2 clients=$3 base=$4 cand=$5
   # (the event tables are children of the queue's data table)
   psql -qXAt -d "$db" -c "select 'truncate baseline, ' || string_agg(queue_data_pfx, ', ') from pgq.queue" \
     | psql -qX -d "$db" >/dev/null
-  pgbench_pair "$db" "$clients" "$DURATION" "$base" "$cand" \
+  pgbench_pair "$protocol" "$db" "$clients" "$DURATION" "$base" "$cand" \
     | awk '/^SQL script/ {s = $4} /latency average/ && s != "" {printf "%s ", $5} END {print ""}'
 }
 
 scenario() {
-  local impl=$1 db=$2 name=$3 clients=$4 base=$5 cand=$6
+  local protocol=$1 impl=$2 db=$3 name=$4 clients=$5 base=$6 cand=$7
   local ratios=()
-  pgbench_pair "$db" "$clients" 2 "$base" "$cand" >/dev/null    # warm-up
+  pgbench_pair "$protocol" "$db" "$clients" 2 "$base" "$cand" >/dev/null    # warm-up
   for ((r = 1; r <= ROUNDS; r++)); do
-    read -r lb lc <<< "$(paired_run "$db" "$clients" "$base" "$cand")"
+    read -r lb lc <<< "$(paired_run "$protocol" "$db" "$clients" "$base" "$cand")"
     ratios+=("$(awk -v b="$lb" -v c="$lc" 'BEGIN {printf "%.3f", b / c}')")
   done
   local median
   median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-  printf '%-34s %-10s median %5.2fx   rounds: %s\n' "$name" "$impl" "$median" "${ratios[*]}"
+  printf '%-34s %-9s %-10s median %5.2fx   rounds: %s\n' "$name" "$protocol" "$impl" "$median" "${ratios[*]}"
 }
 
 write_scripts
-for impl in "${@:-pgq-java}"; do
-  db=pgq_pgbench_${impl//-/_}
-  prepare_database "$impl" "$db"
-  scenario "$impl" "$db" "insert_event, 1 per tx, 4 clients" 4 b1 q1
-  scenario "$impl" "$db" "insert_event x100, 1 client" 1 b100 q100
-  psql -qX -d postgres -c "drop database $db" >/dev/null
+impls=("${@:-pgq-java}")
+[ $# -gt 0 ] || impls=(pgq-java reference)
+for impl in "${impls[@]}"; do
+  prepare_database "$impl" "pgq_pgbench_${impl//-/_}"
+done
+# The implementations take turns per scenario and protocol, so that each pair of figures comes
+# from neighbouring minutes of the shared machine.
+for protocol in $PROTOCOLS; do
+  for impl in "${impls[@]}"; do
+    scenario "$protocol" "$impl" "pgq_pgbench_${impl//-/_}" "insert_event, 1 per tx, 4 clients" 4 b1 q1
+  done
+  for impl in "${impls[@]}"; do
+    scenario "$protocol" "$impl" "pgq_pgbench_${impl//-/_}" "insert_event x100, 1 client" 1 b100 q100
+  done
+done
+for impl in "${impls[@]}"; do
+  psql -qX -d postgres -c "drop database pgq_pgbench_${impl//-/_}" >/dev/null
 done

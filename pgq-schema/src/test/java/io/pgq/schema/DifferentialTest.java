@@ -211,8 +211,11 @@ class DifferentialTest {
                 }
                 assertThat(differences).as("%d of %d steps differ:%n%s", differences.size(), SCRIPT.size(),
                         String.join("\n", differences)).isEmpty();
+                // one deliberate difference: the 3-argument insert_event is SECURITY DEFINER here
+                // (it inserts itself instead of calling the 7-argument form; docs/sql-reference.md)
+                String insert3 = "insert_event(queue_name text, ev_type text, ev_data text) -> bigint";
                 assertThat(ourSignatures).as("function signatures, SD and STRICT flags of the reference's functions")
-                        .containsAll(refSignatures);
+                        .containsAll(refSignatures.stream().map(f -> f.equals(insert3) ? f + " SD" : f).toList());
             } finally {
                 st.execute("drop database if exists " + refDb + " with (force)");
                 st.execute("drop database if exists " + ourDb + " with (force)");

@@ -35,7 +35,9 @@ class SignatureTest extends SchemaTestCase {
             "drop_queue(x_queue_name text, x_force boolean) -> integer SD",
             "drop_queue(x_queue_name text) -> integer STRICT",
             "set_queue_config(x_queue_name text, x_param_name text, x_param_value text) -> integer SD",
-            "insert_event(queue_name text, ev_type text, ev_data text) -> bigint",
+            // SD in pgq-java (the reference's is a plain SQL wrapper): it inserts itself, see
+            // docs/sql-reference.md "Differences"
+            "insert_event(queue_name text, ev_type text, ev_data text) -> bigint SD",
             "insert_event(queue_name text, ev_type text, ev_data text, ev_extra1 text, ev_extra2 text, ev_extra3 text,"
                     + " ev_extra4 text) -> bigint SD",
             "insert_event_raw(queue_name text, ev_id bigint, ev_time " + TS + ", ev_owner integer, ev_retry integer,"

@@ -9,9 +9,8 @@ import java.sql.SQLException;
 
 /**
  * Inserts events through {@code pgq.insert_event}: one statement per call, however many events.
- * Several events without extra fields go through the 3-argument form, which pgq-java's schema
- * inlines into the statement (its transaction insert buffer appends without a PL/pgSQL call);
- * with the reference PgQ both forms behave the same.
+ * Several events without extra fields go through the 3-argument form (fewer arrays to send and
+ * unnest); both forms insert the same events.
  *
  * <p>Plain JDBC, not jOOQ: this is the measured insert hot path (docs/benchmarks.md); the
  * statements are prepared once per connection and nothing is rendered per event.

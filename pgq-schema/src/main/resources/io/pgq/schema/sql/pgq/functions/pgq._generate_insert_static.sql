@@ -20,30 +20,28 @@
 --   pgq._insert_event_fast_b<b>(slot, type, data, extra1..4)
 --       the writers' fast path: no id/owner/retry/time arguments, and no slots of flagged
 --       queues.  Not SECURITY DEFINER and executable by nobody but the owner: it is only
---       called by the generated SECURITY DEFINER pgq.insert_event / pgq._insert_event.
+--       called by the generated SECURITY DEFINER pgq.insert_event.
 --
--- Two small dispatchers, also generated, are binary IF-trees over the existing buckets
--- whose leaves call the bucket functions (no EXECUTE):
+-- A small dispatcher, also generated, is a binary IF-tree over the existing buckets whose
+-- leaves call the bucket functions (no EXECUTE):
 --
 --   pgq._insert_event_static(slot, ..., checked)       not SD, executable by pgq_admin
---   pgq._insert_event_flush(slot, buffer, simple)       not SD, executable by nobody
 --
--- and pgq.insert_event / pgq._insert_event hold the same IF-tree over the buckets, calling
+-- and both forms of pgq.insert_event hold the same IF-tree over the buckets, calling
 -- pgq._insert_event_fast_b<b> (pgq.insert_event.sql).  While the unflagged queues have at
 -- most 64 data tables in all (21 queues of 3 tables), they hold the INSERTs themselves
 -- instead: an IF-tree over all those slots, one PL/pgSQL call level less per event.
 --
--- The slot comes from a transaction-local setting that a session can forge.  That lets it
--- choose which data table of an unflagged queue its own events go to, nothing more; see
--- NOTES-pgq.md.  All these functions return NULL, consuming no event id, for a slot they
--- do not serve; callers then take the checked path and, if still NULL, the dynamic path
+-- pgq.insert_event passes a slot it read from the queue row or from its signed session cache
+-- (pgq.insert_event.sql).  All these functions return NULL, consuming no event id, for a slot
+-- they do not serve; callers then take the checked path and, if still NULL, the dynamic path
 -- (pgq._insert_event_dynamic), which is always correct.
 --
 -- Cost of a change: create_queue, drop_queue and a change of a queue's insert flags or
 -- queue_ntables (row trigger queue_insert_layout) regenerate the functions of the queue's
 -- bucket (at most 16 queues) and the dispatchers.  A function is only replaced when its
 -- generated text differs: the dispatchers change when a bucket appears or disappears, and
--- insert_event / _insert_event also while they hold the INSERTs themselves.  Rotation
+-- insert_event also while it holds the INSERTs itself.  Rotation
 -- changes none of them (every data table of a queue has its leaf).  upgrade_schema (every install) checks every bucket, drops the functions of
 -- buckets without queues and the dispatchers are regenerated when they differ.
 
@@ -71,14 +69,16 @@ begin
     -- insert_event called the bucket functions itself
     drop function if exists pgq._insert_event_fast(int8, text, text, text, text, text, text);
 
-    -- functions of buckets without queues (after the dispatchers stopped calling them)
+    -- functions of buckets without queues (after the dispatchers stopped calling them), and
+    -- the insert buffer's writers of pgq-java schema revisions 2 and 3
     for v_proc in
         select p.oid::regprocedure
           from pg_proc p
          where p.pronamespace = 'pgq'::regnamespace
-           and p.proname ~ '^_insert_event_(static|fast|flush)_b[0-9]+$'
-           and not exists (select 1 from pgq.queue q
-                            where q.queue_id >> 4 = substring(p.proname from '[0-9]+$')::int4)
+           and (p.proname ~ '^_insert_event_flush(_b[0-9]+)?$'
+                or (p.proname ~ '^_insert_event_(static|fast)_b[0-9]+$'
+                    and not exists (select 1 from pgq.queue q
+                                     where q.queue_id >> 4 = substring(p.proname from '[0-9]+$')::int4)))
     loop
         execute 'drop function ' || v_proc::text;
     end loop;
@@ -103,8 +103,7 @@ begin
     select count(*) into v_existing
       from pg_proc p
      where p.pronamespace = 'pgq'::regnamespace
-       and p.proname in ('_insert_event_static_b' || v_bucket, '_insert_event_fast_b' || v_bucket,
-                         '_insert_event_flush_b' || v_bucket);
+       and p.proname in ('_insert_event_static_b' || v_bucket, '_insert_event_fast_b' || v_bucket);
     if exists (select 1 from pgq.queue q where q.queue_id between v_bucket * 16 and v_bucket * 16 + 15) then
         perform pgq._insert_install_bucket(v_bucket);
         -- a new bucket, or a change of the slots that insert_event may hold itself
@@ -116,13 +115,12 @@ begin
                        pgq._insert_function_args('static'));
         execute format('drop function if exists pgq.%I(%s)', '_insert_event_fast_b' || v_bucket,
                        pgq._insert_function_args('fast'));
-        execute format('drop function if exists pgq.%I(%s)', '_insert_event_flush_b' || v_bucket,
-                       pgq._insert_function_args('flush'));
     end if;
 end;
 $$;
 
--- Argument list of the generated functions of kind 'static' or 'fast'.
+-- Argument list of the generated functions of kind 'static', 'fast', 'impl-public' (the
+-- 7-argument pgq.insert_event) or 'impl-public3' (the 3-argument one).
 CREATE OR REPLACE FUNCTION pgq._insert_function_args(i_kind text)
 RETURNS text
 LANGUAGE sql IMMUTABLE
@@ -134,11 +132,9 @@ AS $$
                         || ' i_ev_extra4 text, i_checked boolean'
         when 'fast' then 'i_slot int8, i_ev_type text, i_ev_data text,'
                         || ' i_ev_extra1 text, i_ev_extra2 text, i_ev_extra3 text, i_ev_extra4 text'
-        when 'flush' then 'i_slot int8, i_buf text, i_simple boolean'
         when 'impl-public' then 'queue_name text, ev_type text, ev_data text,'
                         || ' ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text'
-        when 'impl-caller' then 'queue_name text, ev_type text, ev_data text,'
-                        || ' ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text, i_caller name'
+        when 'impl-public3' then 'queue_name text, ev_type text, ev_data text'
     end;
 $$;
 
@@ -200,23 +196,11 @@ $body$, i_bucket * 16, i_bucket * 16 + 15,
         pgq._insert_static_tree('fast', v_fast, v_fast_tbl, null, null, 1,
                                 coalesce(array_length(v_fast, 1), 0), 1)));
 
-    perform pgq._insert_install_function('_insert_event_flush_b' || i_bucket, 'flush', format($body$
--- Generated by pgq._generate_insert_static(); do not edit.
--- Writes a transaction's insert buffer (see pgq._insert_buffer_write) into the data table
--- of slot i_slot, for the queues %s .. %s without disable_insert/per_tx_limit
--- (i_slot = queue_id * 1024 + data table number): one INSERT ... SELECT.  Returns 1, or NULL
--- for slots it does not serve.
-begin
-%s    return null;
-end;
-$body$, i_bucket * 16, i_bucket * 16 + 15,
-        pgq._insert_static_tree('flush', v_fast, v_fast_tbl, null, null, 1,
-                                coalesce(array_length(v_fast, 1), 0), 1)));
 end;
 $$;
 
--- Creates or replaces the dispatchers pgq._insert_event_static / pgq._insert_event_flush
--- over the buckets that have queues (only those whose text changed).
+-- Creates or replaces the dispatcher pgq._insert_event_static over the buckets that have
+-- queues and both forms of pgq.insert_event (only those whose text changed).
 CREATE OR REPLACE FUNCTION pgq._insert_install_dispatchers()
 RETURNS void
 LANGUAGE plpgsql
@@ -245,15 +229,6 @@ begin
 end;
 $body$, pgq._insert_static_tree('static-dispatch', v_starts, v_buckets, null, null, 1, v_count, 1)));
 
-    perform pgq._insert_install_function('_insert_event_flush', 'flush-dispatch', format($body$
--- Generated by pgq._generate_insert_static(); do not edit.
--- Dispatcher over the buckets of 16 queue ids (i_slot >> 14): calls the bucket's
--- pgq._insert_event_flush_b<bucket> (see pgq._insert_buffer_write).  Returns 1, or NULL for
--- slots it does not serve.
-begin
-%s    return null;
-end;
-$body$, pgq._insert_static_tree('flush-dispatch', v_starts, v_buckets, null, null, 1, v_count, 1)));
 
     select array_agg(q.queue_id::int8 * 1024 + t.n order by q.queue_id, t.n),
            array_agg(pgq.quote_fqname(q.queue_data_pfx || '_' || t.n::text) order by q.queue_id, t.n)
@@ -269,17 +244,16 @@ $body$, pgq._insert_static_tree('flush-dispatch', v_starts, v_buckets, null, nul
         v_tree := pgq._insert_static_tree('impl-dispatch', v_starts, v_buckets, null, null, 1, v_count, 2);
     end if;
     perform pgq._insert_install_function('insert_event', 'impl-public', pgq._insert_event_source('public', v_tree));
-    perform pgq._insert_install_function('_insert_event', 'impl-caller', pgq._insert_event_source('caller', v_tree));
+    perform pgq._insert_install_function('insert_event', 'impl-public3', pgq._insert_event_source('public3', v_tree));
 end;
 $$;
 
 -- CREATE OR REPLACE of one generated function, unless its body is already i_src.
--- i_kind: 'static', 'fast' or 'flush' (bucket functions), 'flush-dispatch'
--- (pgq._insert_event_flush), 'impl-public' / 'impl-caller' (pgq.insert_event /
--- pgq._insert_event, SECURITY DEFINER).  A newly created function gets its grants: EXECUTE
--- for pgq_admin on the static ones, for pgq_writer on insert_event / _insert_event, for
--- nobody on the fast and flush functions (only reached from SECURITY DEFINER functions, as
--- the owner).  Returns true when the function was (re)created.
+-- i_kind: 'static' or 'fast' (bucket functions; 'static' also the dispatcher),
+-- 'impl-public' / 'impl-public3' (the 7- and 3-argument pgq.insert_event, SECURITY
+-- DEFINER).  A newly created function gets its grants: EXECUTE for pgq_admin on the static
+-- ones, for pgq_writer on insert_event, for nobody on the fast functions (only reached from
+-- SECURITY DEFINER functions, as the owner).  Returns true when the function was (re)created.
 CREATE OR REPLACE FUNCTION pgq._insert_install_function(i_name text, i_kind text, i_src text)
 RETURNS boolean
 LANGUAGE plpgsql
@@ -287,7 +261,6 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 declare
     v_args      text := pgq._insert_function_args(case when i_kind = 'static' then 'static'
-                                                       when i_kind in ('flush', 'flush-dispatch') then 'flush'
                                                        when i_kind like 'impl-%' then i_kind
                                                        else 'fast' end);
     v_src       text;
@@ -298,8 +271,7 @@ begin
      where p.pronamespace = 'pgq'::regnamespace
        and p.proname = i_name
        and p.pronargs = case when i_kind = 'static' then 12
-                             when i_kind in ('flush', 'flush-dispatch') then 3
-                             when i_kind = 'impl-caller' then 8
+                             when i_kind = 'impl-public3' then 3
                              else 7 end;
     v_found := found;
     if v_src = i_src then
@@ -308,7 +280,7 @@ begin
 
     execute format('create or replace function pgq.%I(%s) returns int8 language plpgsql %s as %L',
                    i_name, v_args,
-                   case when i_kind in ('impl-public', 'impl-caller')
+                   case when i_kind like 'impl-%'
                         then 'security definer set search_path = pg_catalog, pg_temp' else '' end,
                    i_src);
     -- (on a first install the roles come later, and grants.sql grants these functions)
@@ -317,7 +289,7 @@ begin
                        i_name, v_args);
         if i_kind = 'static' then
             execute format('grant execute on function pgq.%I(%s) to pgq_admin', i_name, v_args);
-        elsif i_kind in ('impl-public', 'impl-caller') then
+        elsif i_kind like 'impl-%' then
             execute format('grant execute on function pgq.%I(%s) to pgq_writer', i_name, v_args);
         end if;
     end if;
@@ -328,7 +300,7 @@ $$;
 -- Text of a binary search over the sorted i_slots[i_lo .. i_hi].
 -- i_kind 'static' or 'fast': one INSERT per leaf (slot = queue_id * 1024 + table; see
 -- above); 'impl-inline': the leaves of 'fast' in the terms of insert_event (v_slot and its
--- parameters).  i_kind 'static-dispatch', 'flush-dispatch' or 'impl-dispatch': i_slots are the
+-- parameters).  i_kind 'static-dispatch' or 'impl-dispatch': i_slots are the
 -- first slots of the buckets and i_tables the bucket numbers; each leaf calls the bucket's
 -- function (a slot is sent to the bucket whose range is the last one starting at or below
 -- it; that function returns NULL for slots it does not serve).
@@ -344,19 +316,16 @@ declare
     v_mid   integer;
     i       integer;
 begin
-    if i_kind in ('static-dispatch', 'flush-dispatch', 'impl-dispatch') then
+    if i_kind in ('static-dispatch', 'impl-dispatch') then
         if i_hi < i_lo then
             return '';
         elsif i_hi = i_lo and i_kind = 'impl-dispatch' then
             return v_pad || format('v_id := pgq.%I(v_slot, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4);',
                                    '_insert_event_fast_b' || i_tables[i_lo]) || E'\n';
         elsif i_hi = i_lo then
-            if i_kind = 'static-dispatch' then
-                return v_pad || format('return pgq.%I(i_slot, i_ev_id, i_ev_time, i_ev_owner, i_ev_retry, i_ev_type, i_ev_data,',
-                                       '_insert_event_static_b' || i_tables[i_lo]) || E'\n'
-                    || v_pad || '    i_ev_extra1, i_ev_extra2, i_ev_extra3, i_ev_extra4, i_checked);' || E'\n';
-            end if;
-            return v_pad || format('return pgq.%I(i_slot, i_buf, i_simple);', '_insert_event_flush_b' || i_tables[i_lo]) || E'\n';
+            return v_pad || format('return pgq.%I(i_slot, i_ev_id, i_ev_time, i_ev_owner, i_ev_retry, i_ev_type, i_ev_data,',
+                                   '_insert_event_static_b' || i_tables[i_lo]) || E'\n'
+                || v_pad || '    i_ev_extra1, i_ev_extra2, i_ev_extra3, i_ev_extra4, i_checked);' || E'\n';
         end if;
         v_mid := (i_lo + i_hi + 1) / 2;
         return v_pad || format('if %s < %s then', case when i_kind = 'impl-dispatch' then 'v_slot' else 'i_slot' end,
@@ -369,24 +338,7 @@ begin
 
     if i_hi - i_lo < 4 then
         for i in i_lo .. i_hi loop
-            if i_kind = 'flush' then
-                v_out := v_out
-                    || v_pad || format('if i_slot = %s then', i_slots[i]) || E'\n'
-                    || v_pad || '    if i_simple then' || E'\n'
-                    || v_pad || format('        insert into %s (ev_id, ev_time, ev_type, ev_data)', i_tables[i]) || E'\n'
-                    || v_pad || '        select r.ev_id, pg_catalog.now(), r.ev_type, r.ev_data' || E'\n'
-                    || v_pad || '          from pgq._insert_buffer_rows3(i_buf) r;' || E'\n'
-                    || v_pad || '    else' || E'\n'
-                    || v_pad || format('        insert into %s (ev_id, ev_time, ev_type, ev_data,', i_tables[i]) || E'\n'
-                    || v_pad || '                        ev_extra1, ev_extra2, ev_extra3, ev_extra4)' || E'\n'
-                    || v_pad || '        select r.ev_id, pg_catalog.now(), r.ev_type, r.ev_data,' || E'\n'
-                    || v_pad || '               r.ev_extra1, r.ev_extra2, r.ev_extra3, r.ev_extra4' || E'\n'
-                    || v_pad || '          from pgq._insert_buffer_rows(i_buf) r;' || E'\n'
-                    || v_pad || '    end if;' || E'\n'
-                    || v_pad || '    return 1;' || E'\n'
-                    || v_pad || 'end if;' || E'\n';
-                continue;
-            elsif i_kind in ('fast', 'impl-inline') then
+            if i_kind in ('fast', 'impl-inline') then
                 -- (the bucket function's names are i_slot, i_ev_type, ...; insert_event's v_slot, ev_type, ...)
                 v_out := v_out
                     || v_pad || format('if %s = %s then', case when i_kind = 'fast' then 'i_slot' else 'v_slot' end,

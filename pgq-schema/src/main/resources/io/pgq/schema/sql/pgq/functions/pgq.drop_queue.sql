@@ -27,11 +27,6 @@ begin
         raise exception 'cannot drop queue, consumers still attached';
     end if;
 
-    -- this transaction's buffered events go in before their table may go
-    if coalesce(current_setting('pgq.ib_name', true), '') <> '' then
-        perform pgq._insert_buffer_disarm();
-    end if;
-
     -- data tables (all children, also ones beyond a lowered queue_ntables), then the parent
     for c in
         select i.inhrelid::regclass::text as tbl

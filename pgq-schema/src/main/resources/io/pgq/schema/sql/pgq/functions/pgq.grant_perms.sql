@@ -25,9 +25,6 @@ begin
     execute 'grant select on ' || pgq.quote_fqname(q.queue_tick_seq) || ' to public';
     execute 'grant select on ' || pgq.quote_fqname(q.queue_event_seq) || ' to public';
     execute 'grant usage on ' || pgq.quote_fqname(q.queue_event_seq) || ' to pgq_admin';
-    -- (pgq-java) the 3-argument insert_event takes ids itself once its transaction's insert
-    -- buffer is armed (pgq._insert_buffer.sql)
-    execute 'grant usage on ' || pgq.quote_fqname(q.queue_event_seq) || ' to pgq_writer';
 
     v_pos := strpos(q.queue_data_pfx, '.');
     if v_pos > 0 then

@@ -4,7 +4,8 @@
 --   * queue.queue_extra_maint added if missing;
 --   * (pgq-java) the generated insert functions checked and regenerated where they differ
 --     (pgq._generate_insert_static);
---   * (pgq-java) USAGE on every queue's event sequence for pgq_writer (see grant_perms).
+--   * (pgq-java) no USAGE on the queues' event sequences for pgq_writer (schema revisions 2
+--     and 3 granted it; writers take ids only through pgq.insert_event).
 -- Always returns 0.
 CREATE OR REPLACE FUNCTION pgq.upgrade_schema()
 RETURNS int4
@@ -33,9 +34,9 @@ begin
 
     for v_seq in
         select q.queue_event_seq from pgq.queue q
-         where not pg_catalog.has_sequence_privilege('pgq_writer', q.queue_event_seq, 'USAGE')
+         where pg_catalog.has_sequence_privilege('pgq_writer', q.queue_event_seq, 'USAGE')
     loop
-        execute 'grant usage on ' || pgq.quote_fqname(v_seq) || ' to pgq_writer';
+        execute 'revoke usage on ' || pgq.quote_fqname(v_seq) || ' from pgq_writer';
     end loop;
     return 0;
 end;

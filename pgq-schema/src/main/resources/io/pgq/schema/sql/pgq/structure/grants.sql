@@ -18,10 +18,10 @@ REVOKE ALL ON TABLE pgq.retry_queue FROM public, pgq_reader, pgq_writer, pgq_adm
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE pgq.retry_queue TO pgq_admin;
 
 -- (pgq-java) written only by SECURITY DEFINER functions
-REVOKE ALL ON TABLE pgq.insert_buffer FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT SELECT ON TABLE pgq.insert_buffer TO pgq_admin;
 REVOKE ALL ON TABLE pgq.event_failure FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT SELECT ON TABLE pgq.event_failure TO pgq_admin;
+-- (pgq-java) the key of insert_event's signed session cache: the schema owner's only
+REVOKE ALL ON SEQUENCE pgq.insert_key_a, pgq.insert_key_b FROM public, pgq_reader, pgq_writer, pgq_admin;
 
 -- public functions
 REVOKE ALL ON FUNCTION
@@ -107,17 +107,13 @@ REVOKE ALL ON FUNCTION
     pgq.insert_event(text, text, text),
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.current_event_table(text),
-    pgq._share_lock_queue(text),
-    pgq._insert_buffer_spill(int8),
-    pgq._insert_event(text, text, text, text, text, text, text, name)
+    pgq._share_lock_queue(text)
     FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT EXECUTE ON FUNCTION
     pgq.insert_event(text, text, text),
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.current_event_table(text),
-    pgq._share_lock_queue(text),
-    pgq._insert_buffer_spill(int8),
-    pgq._insert_event(text, text, text, text, text, text, text, name)
+    pgq._share_lock_queue(text)
     TO pgq_writer;
 
 -- administration, ticker, maintenance
@@ -192,16 +188,8 @@ REVOKE ALL ON FUNCTION
     pgq._config_int(text, text, integer),
     pgq._config_interval(text, text),
     pgq._config_bool(text, text),
-    pgq._queue_changed(),
-    pgq._insert_buffer_rows(text),
-    pgq._insert_buffer_rows3(text),
-    pgq._insert_buffer_write(),
-    pgq._insert_buffer_clear(),
-    pgq._insert_buffer_append(text, text, text, text, text, text),
-    pgq._insert_buffer_arm(text, int8, name, text, text, text, text, text, text),
     pgq._insert_event_source(text, text),
-    pgq._insert_buffer_disarm(),
-    pgq._insert_buffer_commit(),
+    pgq._insert_cache_mac_expr(),
     pgq._queue_layout_seq()
     FROM public, pgq_reader, pgq_writer, pgq_admin;
 REVOKE ALL ON SEQUENCE pgq.insert_layout_seq FROM public, pgq_reader, pgq_writer, pgq_admin;

@@ -98,14 +98,25 @@ CREATE INDEX IF NOT EXISTS rq_retry_idx ON pgq.retry_queue (ev_retry_after);
 -- (pgq-java) The txid of the latest transaction that changed pgq.queue in a way that can
 -- move a queue's inserts to another table (rotation, insert flags, number of tables, drop):
 -- a session's cached slot is valid while this sequence stands still (trigger
--- queue_insert_layout_seq_*, pgq._queue_layout_seq, NOTES-pgq.md).
+-- queue_insert_layout_seq_*, pgq._queue_layout_seq, docs/design/insert-path.md).
 CREATE SEQUENCE IF NOT EXISTS pgq.insert_layout_seq;
 
--- (pgq-java) One row per open transaction whose insert buffer is armed: its deferred
--- constraint trigger writes the buffer at commit and deletes the row
--- (functions/pgq._insert_buffer.sql, structure/triggers.sql).  Unlogged: rows never
--- outlive their transaction.
-CREATE UNLOGGED TABLE IF NOT EXISTS pgq.insert_buffer (
-    ib_txid     bigint      not null default pg_catalog.txid_current(),
-    ib_time     timestamptz not null default pg_catalog.now()
-);
+-- (pgq-java) The key of the session's cached insert slot (pgq.insert_event, docs/design/
+-- insert-path.md): two random values that only the schema owner can read (grants.sql), set
+-- once at the first install.  pgq.insert_event signs the slot it caches in session settings
+-- with them, so a session cannot make it act on a slot it did not compute.
+CREATE SEQUENCE IF NOT EXISTS pgq.insert_key_a;
+CREATE SEQUENCE IF NOT EXISTS pgq.insert_key_b;
+DO $$
+begin
+    -- gen_random_uuid() draws from the server's strong random source; 60 bits of each
+    if not (select is_called from pgq.insert_key_a) then
+        perform pg_catalog.setval('pgq.insert_key_a',
+            ('x' || pg_catalog.substr(pg_catalog.md5(pg_catalog.gen_random_uuid()::text), 1, 15))::bit(60)::int8 + 1);
+    end if;
+    if not (select is_called from pgq.insert_key_b) then
+        perform pg_catalog.setval('pgq.insert_key_b',
+            ('x' || pg_catalog.substr(pg_catalog.md5(pg_catalog.gen_random_uuid()::text), 1, 15))::bit(60)::int8 + 1);
+    end if;
+end;
+$$;

@@ -1,21 +1,5 @@
--- Clears the transaction-local insert lookup cache of insert_event_raw whenever this
--- transaction changes or deletes queue rows (rotation, set_queue_config, drop_queue, or a
--- direct UPDATE).  ENABLE ALWAYS: it must fire under session_replication_role = replica too.
-DO $$
-begin
-    if not exists (select 1 from pg_catalog.pg_trigger
-                    where tgrelid = 'pgq.queue'::pg_catalog.regclass
-                      and tgname = 'queue_insert_cache_reset') then
-        create trigger queue_insert_cache_reset
-            after update or delete on pgq.queue
-            for each statement execute function pgq._queue_changed();
-    end if;
-end;
-$$;
-ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_cache_reset;
-
 -- Advances pgq.insert_layout_seq when a queue's inserts may have to go elsewhere, so that
--- sessions drop their cached slots (pgq.insert_event, NOTES-pgq.md).  Row triggers: a
+-- sessions drop their cached slots (pgq.insert_event, docs/design/insert-path.md).  Row triggers: a
 -- statement that changes no such row (maint_rotate_tables_step2 finding nothing to do)
 -- does not disturb the caches.  ENABLE ALWAYS.
 DO $$
@@ -47,24 +31,6 @@ end;
 $$;
 ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_layout_seq_upd;
 ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_layout_seq_del;
-
--- Writes a transaction's insert buffer at commit (functions/pgq._insert_buffer.sql): a
--- deferred constraint trigger on the row the transaction inserted into pgq.insert_buffer
--- when it armed the buffer.  ENABLE ALWAYS: events are buffered under
--- session_replication_role = replica too.
-DO $$
-begin
-    if not exists (select 1 from pg_catalog.pg_trigger
-                    where tgrelid = 'pgq.insert_buffer'::pg_catalog.regclass
-                      and tgname = 'insert_buffer_commit') then
-        create constraint trigger insert_buffer_commit
-            after insert on pgq.insert_buffer
-            deferrable initially deferred
-            for each row execute function pgq._insert_buffer_commit();
-    end if;
-end;
-$$;
-ALTER TABLE pgq.insert_buffer ENABLE ALWAYS TRIGGER insert_buffer_commit;
 
 -- Regenerates the generated insert functions of a queue's bucket (pgq._generate_insert_bucket)
 -- when the queue's insert flags (whether disable_insert or per_tx_limit is set) or its

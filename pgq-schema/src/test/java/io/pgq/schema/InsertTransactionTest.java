@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The transaction's insert buffer behind {@code pgq.insert_event} (functions/pgq._insert_buffer.sql):
- * from a queue's 5th event in a transaction on, events are collected and written with one INSERT
- * at commit. Whatever way a transaction ends, every committed event must arrive exactly once with
- * the id insert_event returned and its fields unchanged, and no rolled-back event may arrive.
+ * Many events of one transaction through {@code pgq.insert_event}: whatever way a transaction ends
+ * (savepoints, rotation or drop of the queue in the same transaction, {@code SET CONSTRAINTS}, the
+ * replica role), every committed event arrives exactly once with the id insert_event returned and
+ * its fields unchanged, and no rolled-back event arrives.
  */
-class InsertBufferTest {
+class InsertTransactionTest {
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
@@ -54,8 +54,6 @@ class InsertBufferTest {
     void manyEventsInOneTransactionArriveOnceWithTheIdsInsertEventReturned() throws SQLException {
         sql.begin();
         List<String> ids = sql.column("select pgq.insert_event(?, 'n', 'data-' || g) from generate_series(1, 3000) g", queue);
-        assertThat(sql.scalar("select current_setting('pgq.ib_inline', true)"))
-                .as("the 3-argument form appends inline").isEqualTo(queue);
         sql.commit();
 
         List<Map<String, String>> events = delivered(queue);
@@ -63,11 +61,10 @@ class InsertBufferTest {
         assertThat(events).extracting(e -> e.get("ev_data"))
                 .containsExactlyElementsOf(sql.column("select 'data-' || g from generate_series(1, 3000) g"));
         assertThat(events).extracting(e -> e.get("ev_txid")).containsOnly(events.get(0).get("ev_txid"));
-        assertThat(sql.scalar("select count(*) from pgq.insert_buffer")).isEqualTo("0");
     }
 
     @Test
-    void everyFieldSurvivesTheBufferExactly() throws SQLException {
+    void everyFieldArrivesExactly() throws SQLException {
         List<String[]> sent = List.of(
                 new String[] {"plain", "data", null, null, null, null},
                 new String[] {null, "no type", null, null, null, null},
@@ -110,7 +107,7 @@ class InsertBufferTest {
     }
 
     @Test
-    void aRolledBackSavepointTakesItsBufferedEventsBack() throws SQLException {
+    void aRolledBackSavepointTakesItsEventsBack() throws SQLException {
         sql.begin();
         insert(1, 10);
         sql.execute("savepoint s");
@@ -135,43 +132,38 @@ class InsertBufferTest {
         sql.commit();
 
         assertThat(data(delivered(queue))).containsExactlyElementsOf(expectedData(51, 52));
-        assertThat(sql.scalar("select count(*) from pgq.insert_buffer")).isEqualTo("0");
     }
 
     @Test
-    void bufferedEventsAppearAtCommitOrAtTheEndOfTheStatementWhenConstraintsAreImmediate() throws SQLException {
+    void eventsAreInTheTableAtOnceAlsoUnderSetConstraints() throws SQLException {
         String table = sql.scalar("select pgq.current_event_table(?)", queue);
         sql.begin();
         insert(1, 10);
-        assertThat(sql.scalar("select count(*) from " + table)).as("the first four go in directly").isEqualTo("4");
+        assertThat(sql.scalar("select count(*) from " + table)).isEqualTo("10");
         sql.execute("set constraints all immediate");
-        assertThat(sql.scalar("select count(*) from " + table)).as("written by SET CONSTRAINTS").isEqualTo("10");
         insert(11, 20);
-        assertThat(sql.scalar("select count(*) from " + table)).as("immediate: no buffering").isEqualTo("20");
+        assertThat(sql.scalar("select count(*) from " + table)).isEqualTo("20");
         sql.execute("set constraints all deferred");
         insert(21, 30);
         sql.commit();
-        assertThat(sql.scalar("select count(*) from pgq.insert_buffer")).isEqualTo("0");
 
         assertThat(data(delivered(queue))).containsExactlyElementsOf(expectedData(1, 30));
     }
 
     @Test
-    void theBufferArmsAtTheFifthEventAlsoWhenTheFirstTookTheSessionsRememberedTable() throws SQLException {
+    void aTransactionsFirstEventThroughTheSessionsRememberedTableAndTheNextOnesArrive() throws SQLException {
         sql.execute("select pgq.insert_event(?, 'n', 'e0')", queue);   // the session now remembers the queue's table
-        String table = sql.scalar("select pgq.current_event_table(?)", queue);
         sql.begin();
-        for (int i = 1; i <= 6; i++) {   // one statement each: the first finds no xid yet (the fast path)
+        for (int i = 1; i <= 6; i++) {   // one statement each: the first finds no xid yet
             sql.execute("select pgq.insert_event(?, 'n', ?)", queue, "e" + i);
         }
-        assertThat(sql.scalar("select count(*) from " + table)).as("e0 and the first four go in directly").isEqualTo("5");
         sql.commit();
 
         assertThat(data(delivered(queue))).containsExactlyElementsOf(expectedData(0, 6));
     }
 
     @Test
-    void switchingQueuesWritesTheOtherQueuesBufferFirst() throws SQLException {
+    void eventsOfTwoQueuesInOneTransactionEachArrive() throws SQLException {
         String other = queue + "_b";
         sql.createEagerQueue(other);
         sql.execute("select pgq.register_consumer(?, 'c')", other);
@@ -201,7 +193,7 @@ class InsertBufferTest {
     }
 
     @Test
-    void dropQueueInTheSameTransactionWritesTheBufferFirst() throws SQLException {
+    void dropQueueInTheSameTransactionAfterItsEvents() throws SQLException {
         sql.begin();
         insert(1, 10);
         assertThat(sql.scalar("select pgq.drop_queue(?, true)", queue)).isEqualTo("1");
@@ -220,19 +212,14 @@ class InsertBufferTest {
     }
 
     @Test
-    void aWriterAppendsInlineAndARoleWithoutSequenceUsageStillProduces() throws SQLException {
+    void aWriterAndARoleWithOnlyExecuteOnInsertEventProduce() throws SQLException {
         String writer = role("w", "grant pgq_writer to %s");
-        // EXECUTE on the functions the 3-argument form reaches, but no USAGE on the sequence
-        String granted = role("g", "grant execute on function pgq.insert_event(text, text, text),"
-                + " pgq._insert_event(text, text, text, text, text, text, text, name),"
-                + " pgq._insert_buffer_spill(int8) to %s");
+        String granted = role("g", "grant execute on function pgq.insert_event(text, text, text) to %s");
         for (String who : List.of(writer, granted)) {
             try (Sql s = Sql.connect(db)) {
                 s.execute("set role " + who);
                 s.begin();
                 s.column("select pgq.insert_event(?, 'n', ? || g) from generate_series(1, 50) g", queue, who);
-                assertThat(s.scalar("select coalesce(current_setting('pgq.ib_inline', true), '')"))
-                        .as("inline for %s", who).isEqualTo(who.equals(writer) ? queue : "");
                 s.commit();
             }
         }
