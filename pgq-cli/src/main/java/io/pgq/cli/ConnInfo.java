@@ -44,6 +44,12 @@ final class ConnInfo {
         return url.toString();
     }
 
+    /** {@code db} with its password replaced by {@code ****} (JDBC parameter, libpq key or URI user info). */
+    static String masked(String db) {
+        return db.replaceAll("(?i)(password=)('(?:[^'\\\\]|\\\\.)*'|[^&\\s]*)", "$1****")
+                .replaceAll("(://[^:/@?]*:)[^@/?]*@", "$1****@");
+    }
+
     private static Map<String, String> parse(String conninfo) {
         Map<String, String> kv = new LinkedHashMap<>();
         Matcher m = PAIR.matcher(conninfo);
@@ -60,7 +66,7 @@ final class ConnInfo {
             end = m.end();
         }
         if (kv.isEmpty() || !conninfo.substring(end).isBlank()) {
-            throw new CliException("cannot read the database '" + conninfo.replaceAll("password=\\S+", "password=****")
+            throw new CliException("cannot read the database '" + masked(conninfo)
                     + "': give a JDBC URL (jdbc:postgresql://host:5432/db) or a libpq string (dbname=db host=h user=u)");
         }
         return kv;

@@ -54,6 +54,12 @@ class DemoCommand implements Callable<Integer> {
     int rate = 200;
     @Option(names = "--members", paramLabel = "N", description = "Consumer group members (default ${DEFAULT-VALUE}).")
     int members = 3;
+    @Option(names = "--keep", description = "With --db: leave the demo's queues and consumers in the database "
+            + "(by default the demo drops what it created when it stops, also on Ctrl-C and SIGTERM).")
+    boolean keep;
+
+    /** How long Ctrl-C or SIGTERM wait for the demo to stop its consumers and drop its queues. */
+    private static final Duration CLEANUP_WAIT = Duration.ofSeconds(30);
 
     /** The demo's payload: an order, typed by its {@code @EventType}. */
     @EventType("order.placed")
@@ -65,6 +71,8 @@ class DemoCommand implements Callable<Integer> {
     private final AtomicLong handled = new AtomicLong();
     private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Counted down by Ctrl-C, SIGTERM or the end of --duration. */
+    private final CountDownLatch stop = new CountDownLatch(1);
     /** Counted down when the demo has stopped everything it started, the embedded server last. */
     private final CountDownLatch finished = new CountDownLatch(1);
     private final PrintStream out = System.out;
@@ -80,7 +88,7 @@ class DemoCommand implements Callable<Integer> {
         String url;
         if (db != null) {
             url = ConnInfo.toJdbcUrl(db);
-            out.println("Using database " + url.replaceAll("(?i)password=[^&]*", "password=****"));
+            out.println("Using database " + ConnInfo.masked(url));
         } else {
             dataDir = Files.createTempDirectory("pgq-demo-");
             out.println("Starting an embedded PostgreSQL 17 (data in " + dataDir + ", deleted on exit) ...");
@@ -94,7 +102,7 @@ class DemoCommand implements Callable<Integer> {
             url = embedded.getJdbcUrl("postgres", "postgres");
             out.println("Embedded PostgreSQL listening on port " + embedded.getPort());
         }
-        try {
+        try (OrderlyExit exit = OrderlyExit.install("pgq-demo", CLEANUP_WAIT, this::requestStop)) {
             return run(url);
         } finally {
             if (embedded != null) {
@@ -111,29 +119,40 @@ class DemoCommand implements Callable<Integer> {
         try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(url).maximumPoolSize(members + 6)
                 .metricRegistry(metrics).build())) {
             out.println("pgq schema installed; queue " + QUEUE + ", consumer group " + GROUP + " with " + members + " members");
-            pgq.admin().createQueue(QUEUE);
-            Ticker ticker = Ticker.create("demo", ds, TickerConfig.defaults(), metrics);
-            PgqConsumer consumer = consumer(pgq);
-            ticker.start();
-            consumer.start();
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                running.set(false);
-                stop.countDown();
-            }, "pgq-demo-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
-            producer.start();
-            progress(pgq, metrics, stop);
+            DemoObjects objects = DemoObjects.create(pgq.admin(), QUEUE, QUEUE + ConsumerConfig.DEAD_LETTER_SUFFIX);
+            try {
+                demo(pgq, ds, metrics);
+            } finally {
+                if (db != null) {
+                    objects.cleanUp(keep, out, db);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void demo(Pgq pgq, PGSimpleDataSource ds, MetricRegistry metrics) throws InterruptedException {
+        Ticker ticker = Ticker.create("demo", ds, TickerConfig.defaults(), metrics);
+        PgqConsumer consumer = consumer(pgq);
+        ticker.start();
+        consumer.start();
+        Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
+        producer.start();
+        try {
+            progress(pgq, metrics);
+        } finally {
             running.set(false);
             producer.join(5_000);
             out.println("Stopping: finishing the batches in hand ...");
             consumer.stop(Duration.ofSeconds(10));
             ticker.stop(Duration.ofSeconds(5));
-            summary(pgq, metrics);
-            removeHook(hook);
         }
-        return 0;
+        summary(pgq, metrics);
+    }
+
+    private void requestStop() {
+        running.set(false);
+        stop.countDown();
     }
 
     private PgqConsumer consumer(Pgq pgq) {
@@ -185,7 +204,7 @@ class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void progress(Pgq pgq, MetricRegistry metrics, CountDownLatch stop) throws InterruptedException {
+    private void progress(Pgq pgq, MetricRegistry metrics) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         out.println("Running" + (duration == null ? " until Ctrl-C" : " for " + Tables.duration(duration)) + ":");
@@ -238,14 +257,6 @@ class DemoCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } catch (java.io.IOException e) {
             System.err.println("Could not stop the embedded PostgreSQL: " + e.getMessage());
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the JVM is already exiting
         }
     }
 }

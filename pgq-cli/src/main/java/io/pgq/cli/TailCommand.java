@@ -37,26 +37,22 @@ class TailCommand implements Callable<Integer> {
             description = "Exit after this long.")
     Duration timeout;
 
-    private volatile boolean running = true;
+    /** How long SIGINT/SIGTERM wait for the temporary consumer to be unregistered. */
+    private static final Duration CLEANUP_WAIT = Duration.ofSeconds(15);
 
     @Override
-    public Integer call() throws SQLException, InterruptedException {
+    public Integer call() throws SQLException {
+        ConsumerPosition position = from == null ? null : Positions.parse(from);
         boolean temporary = consumer == null;
         String name = temporary ? "pgq-tail-" + ProcessHandle.current().pid() : consumer;
-        try (Pgq pgq = database.client()) {
-            if (from != null) {
-                pgq.admin().registerConsumer(queue, name, Positions.parse(from));
+        try (Pgq pgq = database.client(); OrderlyExit exit = OrderlyExit.install("pgq-tail", CLEANUP_WAIT, () -> { })) {
+            if (position != null) {
+                pgq.admin().registerConsumer(queue, name, position);
             } else if (temporary || pgq.admin().consumer(queue, name).isEmpty()) {
                 pgq.admin().registerConsumer(queue, name, ConsumerPosition.latest());
             }
-            Thread main = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                running = false;
-                main.interrupt();
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
             try {
-                follow(pgq, name);
+                follow(pgq, name, exit);
             } finally {
                 if (temporary) {
                     pgq.admin().unregisterConsumer(queue, name);
@@ -66,15 +62,15 @@ class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void follow(Pgq pgq, String name) throws SQLException {
+    private void follow(Pgq pgq, String name, OrderlyExit exit) throws SQLException {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long printed = 0;
         try (Connection c = pgq.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("LISTEN " + TickerConfig.NOTIFY_CHANNEL);
-            while (running && System.nanoTime() < deadline && (limit == null || printed < limit)) {
+            while (!exit.stopRequested() && System.nanoTime() < deadline && (limit == null || printed < limit)) {
                 Long batch = nextBatch(c, name);
                 if (batch == null) {
-                    c.unwrap(PGConnection.class).getNotifications(1_000);
+                    c.unwrap(PGConnection.class).getNotifications(250);
                     continue;
                 }
                 printed += print(c, batch, limit == null ? Long.MAX_VALUE : limit - printed);

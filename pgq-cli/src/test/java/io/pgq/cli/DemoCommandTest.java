@@ -16,12 +16,14 @@ class DemoCommandTest {
 
     @Test
     void demoRunsForItsDurationAndLeavesOneDeadLetter(TestDatabase db) {
-        CliTest.Run demo = CliTest.run(null, "demo", "--duration", "9s", "--rate", "100", "--db", CliTest.url(db));
+        CliTest.Run demo = CliTest.run(null, "demo", "--duration", "9s", "--rate", "100", "--keep", "--db", CliTest.url(db));
 
         assertThat(demo.exitCode()).as(demo.err()).isZero();
         assertThat(demo.out()).contains("consumer group billing with 3 members").contains("Summary: sent ")
                 .contains("dead letters 1;");
         assertThat(demo.out().lines().filter(l -> l.contains(" handled ")).count()).isGreaterThanOrEqualTo(5);
+        assertThat(demo.out()).contains("Left in the database: queue(s) demo_orders, demo_orders.dlq with their consumers.")
+                .contains("pgq queue drop demo_orders.dlq --force --db '" + CliTest.url(db) + "'");
 
         try (Ticker ticker = Ticker.create("dlq", db.dataSource(), TickerConfig.defaults(), new MetricRegistry())) {
             ticker.start();
@@ -32,5 +34,21 @@ class DemoCommandTest {
                     assertThat(CliTest.run(null, "dlq", "resend", "demo_orders.dlq", "--db", CliTest.url(db)).out())
                             .contains("Re-sent 1 dead letters; 0 kept in demo_orders.dlq"));
         }
+    }
+
+    @Test
+    void withoutKeepTheDemoDropsTheQueuesItCreatedButNotOnesThatWereThere(TestDatabase db) {
+        CliTest.run(null, "install", "--db", CliTest.url(db));
+        CliTest.run(null, "queue", "drop", "demo_orders", "--force", "--db", CliTest.url(db)); // the other test's --keep
+        CliTest.run(null, "queue", "create", "demo_orders.dlq", "--db", CliTest.url(db));
+
+        CliTest.Run demo = CliTest.run(null, "demo", "--duration", "3s", "--rate", "20", "--db", CliTest.url(db));
+
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("Dropped the demo's queue demo_orders and its consumers.")
+                .contains("Queue demo_orders.dlq existed before the demo started and was left as it is.")
+                .contains("Left in the database: queue(s) demo_orders.dlq with their consumers.");
+        CliTest.Run status = CliTest.run(null, "status", "--db", CliTest.url(db));
+        assertThat(status.out()).contains("demo_orders.dlq").doesNotContain("billing");
     }
 }
