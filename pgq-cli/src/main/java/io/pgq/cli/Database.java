@@ -35,6 +35,24 @@ final class Database {
         return ds;
     }
 
+    /** {@code host:port} (or {@code host1:port1,host2:port2}) of a JDBC URL, for messages. */
+    static String server(String jdbcUrl) {
+        PGSimpleDataSource ds = dataSource(jdbcUrl);
+        String[] hosts = ds.getServerNames();
+        int[] ports = ds.getPortNumbers();
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < hosts.length; i++) {
+            s.append(i == 0 ? "" : ",").append(hosts[i]).append(':')
+                    .append(ports == null || ports.length <= i || ports[i] == 0 ? 5432 : ports[i]);
+        }
+        return s.toString();
+    }
+
+    /** {@code host:port/database} of a JDBC URL, for log lines. */
+    static String describe(String jdbcUrl) {
+        return server(jdbcUrl) + "/" + dataSource(jdbcUrl).getDatabaseName();
+    }
+
     PGSimpleDataSource dataSource() {
         return dataSource(jdbcUrl());
     }

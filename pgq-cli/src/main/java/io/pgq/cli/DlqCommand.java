@@ -17,6 +17,29 @@ import picocli.CommandLine.Parameters;
         + "dead-letter queue (default name: <queue>.dlq).", subcommands = {DlqCommand.ListLetters.class, DlqCommand.Resend.class})
 class DlqCommand {
 
+    /**
+     * Condition on the events {@code e} of a dead-letter queue: not yet passed by the re-send
+     * consumer. Parameters: the queue's name, the re-send consumer's name.
+     */
+    static final String NOT_RESENT = "e.ev_owner IS NULL AND NOT txid_visible_in_snapshot(e.ev_txid, "
+            + "(SELECT t.tick_snapshot FROM pgq.tick t JOIN pgq.queue q ON q.queue_id = t.tick_queue "
+            + "JOIN pgq.subscription s ON s.sub_queue = q.queue_id AND s.sub_last_tick = t.tick_id "
+            + "JOIN pgq.consumer co ON co.co_id = s.sub_consumer WHERE q.queue_name = ? AND co.co_name = ?))";
+
+    /** The queue's parent event table (its rows are the union of the rotating tables). */
+    static String dataTable(Connection c, String queue) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT queue_data_pfx FROM pgq.queue WHERE queue_name = ?")) {
+            st.setString(1, queue);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CliException("no such queue: " + queue);
+                }
+                String[] parts = rs.getString(1).split("\\.", 2);
+                return '"' + parts[0].replace("\"", "\"\"") + "\".\"" + parts[1].replace("\"", "\"\"") + '"';
+            }
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Show the dead letters not yet re-sent: id, original queue and event, type, reason.")
     static class ListLetters implements Callable<Integer> {
@@ -34,11 +57,8 @@ class DlqCommand {
                 Tables t = new Tables("DLQ-ID", "TIME", "FROM-QUEUE", "CONSUMER", "EVENT-ID", "TYPE", "REASON");
                 int n = 0;
                 try (PreparedStatement st = c.prepareStatement("SELECT e.ev_id, e.ev_time, e.ev_extra1, e.ev_extra2, "
-                        + "e.ev_extra3, e.ev_type, e.ev_extra4 FROM " + table + " e WHERE e.ev_owner IS NULL AND NOT "
-                        + "txid_visible_in_snapshot(e.ev_txid, (SELECT t.tick_snapshot FROM pgq.tick t JOIN pgq.queue q "
-                        + "ON q.queue_id = t.tick_queue JOIN pgq.subscription s ON s.sub_queue = q.queue_id "
-                        + "AND s.sub_last_tick = t.tick_id JOIN pgq.consumer co ON co.co_id = s.sub_consumer "
-                        + "WHERE q.queue_name = ? AND co.co_name = ?)) ORDER BY e.ev_id LIMIT ?")) {
+                        + "e.ev_extra3, e.ev_type, e.ev_extra4 FROM " + table + " e WHERE " + NOT_RESENT
+                        + " ORDER BY e.ev_id LIMIT ?")) {
                     st.setString(1, dlq);
                     st.setString(2, DeadLetters.RESEND_CONSUMER);
                     st.setInt(3, limit);
@@ -52,20 +72,6 @@ class DlqCommand {
                 }
                 System.out.print(n == 0 ? "(no dead letters in " + dlq + ")\n" : t.render());
                 return 0;
-            }
-        }
-
-        /** The queue's parent event table (its rows are the union of the rotating tables). */
-        private static String dataTable(Connection c, String queue) throws SQLException {
-            try (PreparedStatement st = c.prepareStatement("SELECT queue_data_pfx FROM pgq.queue WHERE queue_name = ?")) {
-                st.setString(1, queue);
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new CliException("no such queue: " + queue);
-                    }
-                    String[] parts = rs.getString(1).split("\\.", 2);
-                    return '"' + parts[0].replace("\"", "\"\"") + "\".\"" + parts[1].replace("\"", "\"\"") + '"';
-                }
             }
         }
     }
