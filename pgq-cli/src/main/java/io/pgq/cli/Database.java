@@ -13,7 +13,8 @@ final class Database {
     static final String ENV = "PGQ_DB_URL";
 
     @Option(names = "--db", paramLabel = "URL", description = "Database: a JDBC URL (jdbc:postgresql://host:5432/db"
-            + "?user=u&password=p) or a libpq string (dbname=db host=h user=u). Default: $" + ENV + ".")
+            + "?user=u&password=p), a URI as psql takes it (postgresql://user:password@host1:5432,host2/db?sslmode=require)"
+            + " or a libpq string (dbname=db host=h user=u). Default: $" + ENV + ".")
     String db;
 
     String jdbcUrl() {
