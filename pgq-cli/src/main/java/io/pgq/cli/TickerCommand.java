@@ -55,6 +55,9 @@ class TickerCommand implements Callable<Integer> {
         String jobName = ini != null && ini.get("job_name") != null ? ini.get("job_name") : "pgq-ticker";
         Logging.configureFile(ini == null ? null : ini.get("logfile"));
         PgqCommand.daemonLogging();
+        if (ini != null) {
+            ini.ignored().forEach(LOG::info);
+        }
         Path pidfile = ini == null || ini.get("pidfile") == null ? null : Path.of(ini.get("pidfile"));
         writePidfile(pidfile);
         MetricRegistry metrics = new MetricRegistry();
