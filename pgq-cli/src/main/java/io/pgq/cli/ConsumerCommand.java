@@ -19,9 +19,9 @@ class ConsumerCommand {
         Database database;
         @Option(names = "--at", paramLabel = "POSITION", description = "earliest, latest, tick:N or a timestamp.")
         String at;
-        @Parameters(index = "0", paramLabel = "QUEUE")
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;
-        @Parameters(index = "1", paramLabel = "CONSUMER")
+        @Parameters(index = "1", paramLabel = "CONSUMER", description = "Consumer name.")
         String consumer;
 
         @Override
@@ -41,9 +41,9 @@ class ConsumerCommand {
     static class Unregister implements Callable<Integer> {
         @Mixin
         Database database;
-        @Parameters(index = "0", paramLabel = "QUEUE")
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;
-        @Parameters(index = "1", paramLabel = "CONSUMER")
+        @Parameters(index = "1", paramLabel = "CONSUMER", description = "Consumer name.")
         String consumer;
 
         @Override
@@ -64,9 +64,9 @@ class ConsumerCommand {
         Database database;
         @Option(names = "--to", required = true, paramLabel = "POSITION", description = "earliest, latest, tick:N or a timestamp.")
         String to;
-        @Parameters(index = "0", paramLabel = "QUEUE")
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;
-        @Parameters(index = "1", paramLabel = "CONSUMER")
+        @Parameters(index = "1", paramLabel = "CONSUMER", description = "Consumer name.")
         String consumer;
 
         @Override

@@ -45,7 +45,7 @@ class DlqCommand {
     static class ListLetters implements Callable<Integer> {
         @Mixin
         Database database;
-        @Parameters(paramLabel = "DLQ")
+        @Parameters(paramLabel = "DLQ", description = "Dead-letter queue, e.g. orders.dlq.")
         String dlq;
         @Option(names = "--limit", paramLabel = "N", description = "At most N (default ${DEFAULT-VALUE}).")
         int limit = 100;
@@ -81,7 +81,7 @@ class DlqCommand {
     static class Resend implements Callable<Integer> {
         @Mixin
         Database database;
-        @Parameters(paramLabel = "DLQ")
+        @Parameters(paramLabel = "DLQ", description = "Dead-letter queue, e.g. orders.dlq.")
         String dlq;
         @Option(names = "--type", paramLabel = "TYPE", description = "Only dead letters of this event type.")
         String type;

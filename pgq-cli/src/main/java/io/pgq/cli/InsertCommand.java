@@ -22,15 +22,20 @@ class InsertCommand implements Callable<Integer> {
 
     @Mixin
     Database database;
-    @Option(names = "--extra1") String extra1;
-    @Option(names = "--extra2") String extra2;
-    @Option(names = "--extra3") String extra3;
-    @Option(names = "--extra4") String extra4;
-    @Parameters(index = "0", paramLabel = "QUEUE")
+    @Option(names = "--extra1", paramLabel = "TEXT", description = "The events' ev_extra1 (in PgQ often the source table).")
+    String extra1;
+    @Option(names = "--extra2", paramLabel = "TEXT", description = "The events' ev_extra2.")
+    String extra2;
+    @Option(names = "--extra3", paramLabel = "TEXT", description = "The events' ev_extra3.")
+    String extra3;
+    @Option(names = "--extra4", paramLabel = "TEXT", description = "The events' ev_extra4.")
+    String extra4;
+    @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
     String queue;
-    @Parameters(index = "1", paramLabel = "TYPE")
+    @Parameters(index = "1", paramLabel = "TYPE", description = "Event type (ev_type), e.g. order.placed.")
     String type;
-    @Parameters(index = "2", arity = "0..1", paramLabel = "DATA")
+    @Parameters(index = "2", arity = "0..1", paramLabel = "DATA", description = "Event data (ev_data). Without it, "
+            + "every line of standard input is one event's data (UTF-8).")
     String data;
 
     @Override

@@ -25,7 +25,7 @@ class TailCommand implements Callable<Integer> {
 
     @Mixin
     Database database;
-    @Parameters(paramLabel = "QUEUE")
+    @Parameters(paramLabel = "QUEUE", description = "Queue to follow.")
     String queue;
     @Option(names = "--consumer", description = "Read as this registered consumer (kept on exit) instead of a temporary one.")
     String consumer;

@@ -34,12 +34,14 @@ class TickerCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "INI file (pgqadm keys job_name, db, "
             + "maint_delay_min, loop_delay, logfile, pidfile, and pgq-java's own; see docs/operations.md).")
     Path config;
-    @Option(names = "--tick-period", converter = Durations.Converter.class, paramLabel = "DURATION")
+    @Option(names = "--tick-period", converter = Durations.Converter.class, paramLabel = "DURATION",
+            description = "Time between tick passes (default 10ms; the config file's tick_period or loop_delay).")
     Duration tickPeriod;
     @Option(names = "--max-tick-lag", paramLabel = "DURATION|off", description = "Cap on how long a queue with new "
             + "events waits for a tick (default 20ms; 'off' keeps each queue's ticker_max_lag).")
     String maxTickLag;
-    @Option(names = "--unhealthy-after", converter = Durations.Converter.class, paramLabel = "DURATION")
+    @Option(names = "--unhealthy-after", converter = Durations.Converter.class, paramLabel = "DURATION",
+            description = "Exit with code 3 when a database stays unreachable this long (default 30s).")
     Duration unhealthyAfter;
     @Option(names = "--keep-running-when-unhealthy", description = "Do not exit when a database stays unreachable.")
     boolean keepRunning;

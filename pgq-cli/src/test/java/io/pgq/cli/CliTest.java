@@ -73,6 +73,9 @@ class CliTest {
                 .contains("Moved audit on cli_q to earliest");
         assertThat(run(null, "queue", "config", "cli_q", "--pause", "--db", url).exitCode()).isZero();
         assertThat(run(null, "status", "cli_q", "--db", url).out()).contains("yes");
+        Run settings = run(null, "queue", "config", "cli_q", "--db", url);
+        assertThat(settings.out()).doesNotContain("Configured").containsPattern("ticker_max_lag +50ms +--max-lag")
+                .containsPattern("ticker_max_count +500 +--max-count").containsPattern("ticker_paused +yes");
         Run drop = run(null, "queue", "drop", "cli_q", "--db", url);
         assertThat(drop.exitCode()).isEqualTo(1);
         assertThat(drop.err()).contains("consumers still attached");
