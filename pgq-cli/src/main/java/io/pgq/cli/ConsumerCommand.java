@@ -17,7 +17,7 @@ class ConsumerCommand {
     static class Register implements Callable<Integer> {
         @Mixin
         Database database;
-        @Option(names = "--at", paramLabel = "POSITION", description = "earliest, latest, tick:N or a timestamp.")
+        @Option(names = "--at", paramLabel = "POSITION", description = "Where to start: " + Positions.FORMS + ".")
         String at;
         @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;
@@ -62,7 +62,7 @@ class ConsumerCommand {
     static class Reposition implements Callable<Integer> {
         @Mixin
         Database database;
-        @Option(names = "--to", required = true, paramLabel = "POSITION", description = "earliest, latest, tick:N or a timestamp.")
+        @Option(names = "--to", required = true, paramLabel = "POSITION", description = "Where to start: " + Positions.FORMS + ".")
         String to;
         @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;

@@ -29,7 +29,7 @@ class TailCommand implements Callable<Integer> {
     String queue;
     @Option(names = "--consumer", description = "Read as this registered consumer (kept on exit) instead of a temporary one.")
     String consumer;
-    @Option(names = "--from", paramLabel = "POSITION", description = "earliest, latest (default), tick:N or a timestamp.")
+    @Option(names = "--from", paramLabel = "POSITION", description = "Where to start: " + Positions.FORMS + " (default: latest).")
     String from;
     @Option(names = "--limit", paramLabel = "N", description = "Exit after N events.")
     Long limit;

@@ -71,6 +71,11 @@ class CliTest {
         }
         assertThat(run(null, "consumer", "reposition", "cli_q", "audit", "--to", "earliest", "--db", url).out())
                 .contains("Moved audit on cli_q to earliest");
+        assertThat(run(null, "consumer", "reposition", "cli_q", "audit", "--to", "30m", "--db", url).out())
+                .contains("Moved audit on cli_q to 30m");
+        assertThat(run(null, "consumer", "register", "cli_q", "late", "--at", "2026-01-01 10:00", "--db", url).out())
+                .contains("Registered late on cli_q");
+        assertThat(run(null, "consumer", "unregister", "cli_q", "late", "--db", url).exitCode()).isZero();
         assertThat(run(null, "queue", "config", "cli_q", "--pause", "--db", url).exitCode()).isZero();
         assertThat(run(null, "status", "cli_q", "--db", url).out()).contains("yes");
         Run settings = run(null, "queue", "config", "cli_q", "--db", url);
