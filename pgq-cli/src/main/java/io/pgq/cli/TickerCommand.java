@@ -63,12 +63,13 @@ class TickerCommand implements Callable<Integer> {
         Path pidfile = ini == null || ini.get("pidfile") == null ? null : Path.of(ini.get("pidfile"));
         writePidfile(pidfile);
         MetricRegistry metrics = new MetricRegistry();
+        List<TickedDatabase> databases = TickedDatabase.of(urls);
         List<Ticker> tickers = new ArrayList<>();
-        for (int i = 0; i < urls.size(); i++) {
-            String name = urls.size() == 1 ? jobName : jobName + "-" + (i + 1);
-            tickers.add(Ticker.create(name, Database.dataSource(urls.get(i)), tickerConfig, metrics));
+        for (TickedDatabase d : databases) {
+            tickers.add(Ticker.create(d.name(), Database.dataSource(d.jdbcUrl()), tickerConfig, metrics));
         }
         LOG.info("Starting {} with {} for {} database(s)", jobName, tickerConfig, tickers.size());
+        databases.forEach(d -> LOG.info("{}: ticker {} ticks database {}", jobName, d.name(), d.where()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             tickers.forEach(t -> t.stop(Duration.ofSeconds(5)));
@@ -76,25 +77,28 @@ class TickerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "pgq-ticker-shutdown"));
         tickers.forEach(Ticker::start);
-        return watch(tickers, metrics, stopped, tickerConfig, ini);
+        return watch(new TickerStates(jobName, tickers, databases), metrics, stopped, tickerConfig, ini);
     }
 
-    private int watch(List<Ticker> tickers, MetricRegistry metrics, CountDownLatch stopped, TickerConfig config,
+    private int watch(TickerStates states, MetricRegistry metrics, CountDownLatch stopped, TickerConfig config,
                       IniConfig ini) throws InterruptedException {
+        List<Ticker> tickers = states.tickers();
         boolean exitWhenUnhealthy = !(keepRunning || (ini != null && Boolean.TRUE.equals(ini.bool("keep_running_when_unhealthy"))));
         long nextStats = System.nanoTime() + statsPeriod.toNanos();
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            states.check();
             for (Ticker t : tickers) {
                 if (exitWhenUnhealthy && !t.isHealthy()) {
                     LOG.error("Database {} unreachable for more than {} s: exiting with code {} so that a supervisor "
-                            + "notices (use --keep-running-when-unhealthy to keep retrying)", t.name(),
+                            + "notices (use --keep-running-when-unhealthy to keep retrying)", states.where(t),
                             config.unhealthyAfter().toSeconds(), PgqCommand.EXIT_UNHEALTHY);
                     return PgqCommand.EXIT_UNHEALTHY;
                 }
             }
             if (System.nanoTime() - nextStats > 0) {
                 nextStats = System.nanoTime() + statsPeriod.toNanos();
-                tickers.forEach(t -> LOG.info("{}: {} ticks: {}, maintenance: {}, retries: {}, errors: {}", t.name(),
+                tickers.forEach(t -> LOG.info("{} ({}): {} ticks: {}, maintenance: {}, retries: {}, errors: {}", t.name(),
+                        states.where(t),
                         t.state(), metrics.meter(TickerMetrics.ticks(t.name())).getCount(),
                         metrics.meter(TickerMetrics.maintenance(t.name())).getCount(),
                         metrics.meter(TickerMetrics.retries(t.name())).getCount(),
