@@ -2,7 +2,6 @@ package io.pgq.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.pgq.consumer.ConsumerConfig;
-import io.pgq.consumer.ConsumerMetrics;
 import io.pgq.consumer.DeadLetters;
 import io.pgq.consumer.Outcome;
 import io.pgq.consumer.PgqConsumer;
@@ -67,8 +66,10 @@ class DemoCommand implements Callable<Integer> {
                               boolean poison) {
     }
 
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong handled = new AtomicLong();
+    /** Attempts per order before it becomes a dead letter. */
+    static final int MAX_ATTEMPTS = 3;
+
+    private final DemoCounts counts = new DemoCounts();
     private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Counted down by Ctrl-C, SIGTERM or the end of --duration. */
@@ -139,7 +140,7 @@ class DemoCommand implements Callable<Integer> {
         Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
         producer.start();
         try {
-            progress(pgq, metrics);
+            progress(pgq);
         } finally {
             running.set(false);
             producer.join(5_000);
@@ -147,7 +148,7 @@ class DemoCommand implements Callable<Integer> {
             consumer.stop(Duration.ofSeconds(10));
             ticker.stop(Duration.ofSeconds(5));
         }
-        summary(pgq, metrics);
+        summary();
     }
 
     private void requestStop() {
@@ -158,7 +159,7 @@ class DemoCommand implements Callable<Integer> {
     private PgqConsumer consumer(Pgq pgq) {
         ConsumerConfig config = ConsumerConfig.builder(QUEUE, GROUP)
                 .groupMembers(members)
-                .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofSeconds(1))
+                .retryPolicy(RetryPolicy.builder().maxAttempts(MAX_ATTEMPTS).initialDelay(Duration.ofSeconds(1))
                         .multiplier(2).maxDelay(Duration.ofSeconds(4)).build())
                 .build();
         return PgqConsumer.builder(pgq, config)
@@ -167,13 +168,16 @@ class DemoCommand implements Callable<Integer> {
                     if (event.retryCount() == 0) {
                         latencyMicros.recordValue(Math.max(0, Duration.between(order.placedAt(), Instant.now()).toNanos() / 1_000));
                     }
+                    boolean lastAttempt = event.retryCount() + 1 >= MAX_ATTEMPTS;
                     if (order.poison()) {
+                        counts.failed(order.orderId(), lastAttempt);
                         throw new IllegalStateException("order " + order.orderId() + " has an invalid amount");
                     }
                     if (order.flaky() && event.retryCount() < 2) {
+                        counts.failed(order.orderId(), lastAttempt);
                         throw new java.io.UncheckedIOException(new IOException("payment service timed out"));
                     }
-                    handled.incrementAndGet();
+                    counts.delivered(order.orderId());
                     return Outcome.done();
                 })
                 .build();
@@ -185,11 +189,13 @@ class DemoCommand implements Callable<Integer> {
         for (long i = 1; running.get(); i++) {
             boolean poison = i == 100;
             boolean flaky = !poison && i % 97 == 0;
+            // counted before the send: a consumer may handle the order before send() returns
+            counts.sent();
             try {
                 pgq.producer().send(QUEUE, new OrderPlaced(i, "customer-" + (i % 50), 1_000 + i % 9_000,
                         Instant.now(), flaky, poison));
-                sent.incrementAndGet();
             } catch (RuntimeException e) {
+                counts.unsent();
                 out.println("producer: " + e.getMessage());
             }
             next += intervalNanos;
@@ -204,34 +210,30 @@ class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void progress(Pgq pgq, MetricRegistry metrics) throws InterruptedException {
+    private void progress(Pgq pgq) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         out.println("Running" + (duration == null ? " until Ctrl-C" : " for " + Tables.duration(duration)) + ":");
-        long lastSent = 0;
-        long lastEvents = 0;
+        DemoCounts.Snapshot last = counts.snapshot();
         while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-            long s = sent.get();
-            long events = metrics.meter(ConsumerMetrics.events(QUEUE, GROUP)).getCount();
+            DemoCounts.Snapshot now = counts.snapshot();
             QueueInfo info = pgq.admin().queue(QUEUE).orElseThrow();
-            out.printf(Locale.ROOT, "%4ds  sent %7d (%4d/s)  handled %7d (%4d/s)  retries %4d  dead letters %d  "
-                            + "ticker lag %s  latency p50 %s p99 %s%n",
-                    (System.nanoTime() - start) / 1_000_000_000L, s, s - lastSent, events, events - lastEvents,
-                    metrics.meter(ConsumerMetrics.retries(QUEUE, GROUP)).getCount(),
-                    metrics.meter(ConsumerMetrics.deadLetters(QUEUE, GROUP)).getCount(),
+            out.printf(Locale.ROOT, "%4ds  sent %7d (%4d/s)  delivered %7d (%4d/s)  in flight %4d  retried %3d  "
+                            + "dead-lettered %d  ticker lag %s  latency p50 %s p99 %s%n",
+                    (System.nanoTime() - start) / 1_000_000_000L, now.sent(), now.sent() - last.sent(), now.delivered(),
+                    now.delivered() - last.delivered(), now.inFlight(), now.retried(), now.deadLettered(),
                     Tables.duration(info.tickerLag()), millis(latencyMicros.getValueAtPercentile(50)),
                     millis(latencyMicros.getValueAtPercentile(99)));
-            lastSent = s;
-            lastEvents = events;
+            last = now;
         }
     }
 
-    private void summary(Pgq pgq, MetricRegistry metrics) {
-        long deadLetters = metrics.meter(ConsumerMetrics.deadLetters(QUEUE, GROUP)).getCount();
-        out.printf(Locale.ROOT, "Summary: sent %d orders, handled %d, retries %d, dead letters %d; send-to-handler "
-                        + "latency p50 %s, p99 %s, max %s%n", sent.get(), handled.get(),
-                metrics.meter(ConsumerMetrics.retries(QUEUE, GROUP)).getCount(), deadLetters,
-                millis(latencyMicros.getValueAtPercentile(50)), millis(latencyMicros.getValueAtPercentile(99)),
+    private void summary() {
+        DemoCounts.Snapshot c = counts.snapshot();
+        out.printf(Locale.ROOT, "Summary: sent %d orders: delivered %d, dead-lettered %d, in flight at the stop %d "
+                        + "(waiting for a tick or a retry; they stay in the queue); retried %d times; send-to-handler "
+                        + "latency p50 %s, p99 %s, max %s%n", c.sent(), c.delivered(), c.deadLettered(), c.inFlight(),
+                c.retried(), millis(latencyMicros.getValueAtPercentile(50)), millis(latencyMicros.getValueAtPercentile(99)),
                 millis(latencyMicros.getMaxValue()));
         out.println("Dead letters are events in the queue " + QUEUE + ".dlq; inspect or re-send them with "
                 + "'pgq dlq list " + QUEUE + ".dlq' and 'pgq dlq resend " + QUEUE + ".dlq'.");
