@@ -44,7 +44,11 @@ final class Durations {
     static final class Converter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return parse("duration", value);
+            try {
+                return parse("duration", value);
+            } catch (CliException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

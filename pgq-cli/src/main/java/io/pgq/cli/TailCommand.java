@@ -27,7 +27,7 @@ class TailCommand implements Callable<Integer> {
     Database database;
     @Parameters(paramLabel = "QUEUE", description = "Queue to follow.")
     String queue;
-    @Option(names = "--consumer", description = "Read as this registered consumer (kept on exit) instead of a temporary one.")
+    @Option(names = "--consumer", paramLabel = "NAME", description = "Read as this registered consumer (kept on exit) instead of a temporary one.")
     String consumer;
     @Option(names = "--from", paramLabel = "POSITION", description = "Where to start: " + Positions.FORMS + " (default: latest).")
     String from;
@@ -42,6 +42,9 @@ class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
+        if (limit != null) {
+            Options.atLeast("--limit", limit, 1);
+        }
         ConsumerPosition position = from == null ? null : Positions.parse(from);
         boolean temporary = consumer == null;
         String name = temporary ? "pgq-tail-" + ProcessHandle.current().pid() : consumer;

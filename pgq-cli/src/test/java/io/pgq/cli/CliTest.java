@@ -26,7 +26,11 @@ class CliTest {
     record Run(int exitCode, String out, String err) {
     }
 
-    static synchronized Run run(String stdin, String... args) {
+    static Run run(String stdin, String... args) {
+        return runWithBytes((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    static synchronized Run runWithBytes(byte[] stdin, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         InputStream in = System.in;
@@ -35,7 +39,7 @@ class CliTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(stdin));
             int code = PgqCommand.execute(args);
             return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
