@@ -21,6 +21,8 @@ import com.codahale.metrics.MetricRegistry;
  *   <tr><td>{@code pgq.consumer.<queue>.<consumer>.takeovers}</td><td>Meter</td><td>batches this JVM's members took over from dead members</td></tr>
  *   <tr><td>{@code pgq.consumer.<queue>.<consumer>.lag.seconds}</td><td>Gauge&lt;Double&gt;</td><td>age of the consumer's position ({@code get_consumer_info.lag}); read from the database at most every 5 s, and only when the gauge is read</td></tr>
  *   <tr><td>{@code pgq.consumer.<queue>.<consumer>.pending.events}</td><td>Gauge&lt;Long&gt;</td><td>events (approximately) between the position and the newest tick</td></tr>
+ *   <tr><td>{@code pgq.consumer.<queue>.<consumer>.event-lag.seconds}</td><td>Gauge&lt;Double&gt;</td><td>age of the oldest event the consumer has not handled, 0 when caught up ({@code ConsumerInfo.eventLag}); read like {@code lag.seconds}. Alert on this one</td></tr>
+ *   <tr><td>{@code pgq.consumer.<queue>.<consumer>.healthy}</td><td>Gauge&lt;Integer&gt;</td><td>1 while {@code PgqConsumer.health()} is healthy (running, ticks coming, no thread failing), else 0</td></tr>
  * </table>
  */
 public final class ConsumerMetrics {
@@ -70,6 +72,14 @@ public final class ConsumerMetrics {
 
     public static String pendingEvents(String queue, String consumer) {
         return name(queue, consumer, "pending.events");
+    }
+
+    public static String eventLagSeconds(String queue, String consumer) {
+        return name(queue, consumer, "event-lag.seconds");
+    }
+
+    public static String healthy(String queue, String consumer) {
+        return name(queue, consumer, "healthy");
     }
 
     private static String name(String queue, String consumer, String metric) {

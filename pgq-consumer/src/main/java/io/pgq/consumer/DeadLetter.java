@@ -2,6 +2,7 @@ package io.pgq.consumer;
 
 import io.pgq.consumer.internal.DeadLetterCodec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,14 +28,37 @@ import java.util.Objects;
  * @param retryCount   how often it had been retried ({@code ev_retry})
  * @param reason       why it is here: the handler's reason, the exception, or a decoding problem
  * @param failedAt     when the consumer gave up on it
+ * @param history      the errors of the earlier attempts that failed with an exception, oldest
+ *                     first, at most the last 10; the last attempt's error is {@code reason}.
+ *                     Empty when the event failed once, and on databases without pgq-java's
+ *                     schema revision 4 (the reference PgQ)
  */
 public record DeadLetter(long deadLetterId, String queue, String consumer, long eventId, String type, String data,
                          String extra1, String extra2, String extra3, String extra4, Instant eventTime,
-                         int retryCount, String reason, Instant failedAt) {
+                         int retryCount, String reason, Instant failedAt, List<Attempt> history) {
+
+    /**
+     * One failed attempt.
+     *
+     * @param attempt  its number, 1 for the first delivery
+     * @param failedAt when it failed
+     * @param error    the exception's class and first message line
+     */
+    public record Attempt(int attempt, Instant failedAt, String error) {
+    }
 
     public DeadLetter {
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(reason, "reason");
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** A dead letter without history. */
+    public DeadLetter(long deadLetterId, String queue, String consumer, long eventId, String type, String data,
+                      String extra1, String extra2, String extra3, String extra4, Instant eventTime,
+                      int retryCount, String reason, Instant failedAt) {
+        this(deadLetterId, queue, consumer, eventId, type, data, extra1, extra2, extra3, extra4, eventTime, retryCount,
+                reason, failedAt, List.of());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.pgq.consumer;
 import io.pgq.consumer.internal.ConsumerRunner;
 import io.pgq.consumer.internal.Routes;
 import io.pgq.core.ConsumerPosition;
+import io.pgq.core.Health;
 import io.pgq.core.Pgq;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,6 +95,18 @@ public final class PgqConsumer implements AutoCloseable {
 
     public ConsumerState state() {
         return runner.state();
+    }
+
+    /**
+     * Healthy while running with ticks coming and no consumer thread failing. Unhealthy, with
+     * the reason, when not running, when a thread keeps failing to get or finish batches (the
+     * database is unreachable, say), or when events wait and no tick has come for longer than
+     * the queue's settings expect: "no ticker seems to run on database host:port/db: ...; start
+     * `pgq ticker`". The consumer logs the last at WARN (again every 5 minutes while it lasts)
+     * and an INFO when ticks come again. Also the gauge {@code pgq.consumer.<queue>.<consumer>.healthy}.
+     */
+    public Health health() {
+        return runner.health();
     }
 
     /** Takes no new batch after the batch in hand until {@link #resume()}. A group member that holds no batch may be removed from the group after the session timeout; it rejoins on resume. */

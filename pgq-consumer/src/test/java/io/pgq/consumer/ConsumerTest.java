@@ -179,6 +179,28 @@ class ConsumerTest extends ClientAndTickerTest {
     }
 
     @Test
+    void jsonWithTrailingGarbageIsMalformed() throws Exception {
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        try (PgqConsumer consumer = PgqConsumer.builder(pgq, config("trailing").build()).handler(OrderCreated.class, e -> {
+            handled.add(e.id());
+            return Outcome.done();
+        }).build()) {
+            consumer.start();
+            long garbage = pgq.producer().send("trailing", "order.created", "{\"orderId\":1} xyz");
+            long twoValues = pgq.producer().send("trailing", "order.created", "{\"orderId\":2} {}");
+            long good = pgq.producer().send("trailing", "order.created", "{\"orderId\":3}  \n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadLettersIn(db.dataSource(), "trailing.dlq").size() == 2
+                    && !handled.isEmpty());
+            assertThat(handled).containsExactly(good);
+            List<DeadLetter> dead = deadLettersIn(db.dataSource(), "trailing.dlq");
+            assertThat(dead).extracting(DeadLetter::eventId).containsExactly(garbage, twoValues);
+            assertThat(dead.get(0).reason()).startsWith("malformed payload: cannot decode it as "
+                    + OrderCreated.class.getName()).contains("Unrecognized token 'xyz'");
+            assertThat(dead.get(1).reason()).contains("Trailing token");
+        }
+    }
+
+    @Test
     void deadLettersAreResentToTheirQueue() throws Exception {
         AtomicInteger failUntil = new AtomicInteger(1);
         List<String> done = new CopyOnWriteArrayList<>();

@@ -19,6 +19,9 @@ class DocsTest {
         assertThat(regions).containsKeys("imports", "payload", "consumer", "typedHandler", "outcomes", "resend", "exactlyOnce",
                 "batchHandler", "group", "seek", "pause", "guice");
         regions.forEach((tag, code) -> assertThat(doc).as("docs/consuming.md shows region '%s'", tag).contains(code));
+        Map<String, String> health = DocRegions.of(Path.of("src/test/java/io/pgq/consumer/NoTickerTest.java"));
+        assertThat(health).containsKeys("health");
+        health.forEach((tag, code) -> assertThat(doc).as("docs/consuming.md shows region '%s'", tag).contains(code));
     }
 
     @Test

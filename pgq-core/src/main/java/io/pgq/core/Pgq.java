@@ -3,6 +3,8 @@ package io.pgq.core;
 import com.codahale.metrics.MetricRegistry;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.pgq.core.internal.ConnectFailures;
 import io.pgq.core.internal.JdbcProducer;
 import io.pgq.core.internal.JooqQueueAdmin;
 import io.pgq.core.internal.PayloadCodec;
@@ -77,7 +79,12 @@ public final class Pgq implements AutoCloseable {
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.maximumPoolSize());
         hikari.setMinimumIdle(Math.min(2, config.maximumPoolSize()));
-        return new HikariDataSource(hikari);
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        try {
+            return new HikariDataSource(hikari);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw ConnectFailures.translate(config.jdbcUrl(), config.username(), e.getCause() != null ? e.getCause() : e);
+        }
     }
 
     private static void closeQuietly(HikariDataSource pool) {
@@ -110,7 +117,8 @@ public final class Pgq implements AutoCloseable {
     /** Reads an event's data as {@code type} with the client's ObjectMapper. */
     public <T> T decode(String data, Class<T> type) {
         try {
-            return config.objectMapper().readValue(data, type);
+            return config.objectMapper().readerFor(type)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(data);
         } catch (java.io.IOException e) {
             throw new PayloadException("Cannot read event data as " + type.getName() + ": " + e.getMessage(), null, e);
         }

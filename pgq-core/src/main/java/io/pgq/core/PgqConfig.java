@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.pgq.core.internal.Databases;
+import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -24,12 +26,20 @@ public final class PgqConfig {
 
     /** Default size of the connection pool created from a JDBC URL. */
     public static final int DEFAULT_MAXIMUM_POOL_SIZE = 10;
+    /**
+     * Default of {@link #connectionTimeout()}: how long a call waits for a connection of the pool
+     * created from a JDBC URL before it fails with a {@link DatabaseUnavailableException}.
+     */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /** The least connection timeout HikariCP accepts. */
+    public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
     private final DataSource dataSource;
     private final String jdbcUrl;
     private final String username;
     private final String password;
     private final int maximumPoolSize;
+    private final Duration connectionTimeout;
     private final boolean installSchema;
     private final boolean useExistingPgq;
     private final ObjectMapper objectMapper;
@@ -42,6 +52,7 @@ public final class PgqConfig {
         this.username = b.username;
         this.password = b.password;
         this.maximumPoolSize = b.maximumPoolSize;
+        this.connectionTimeout = b.connectionTimeout;
         this.installSchema = b.installSchema;
         this.useExistingPgq = b.useExistingPgq;
         this.objectMapper = b.objectMapper != null ? b.objectMapper : defaultObjectMapper();
@@ -88,6 +99,16 @@ public final class PgqConfig {
         return maximumPoolSize;
     }
 
+    /**
+     * How long a call waits for a connection of the pool created from the JDBC URL (default
+     * {@link #DEFAULT_CONNECTION_TIMEOUT}) before it fails with a {@link DatabaseUnavailableException}.
+     * {@link Pgq#create} tries to connect once and fails at once. With your own data source, its
+     * settings apply.
+     */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
     /** Whether the client installs or upgrades the pgq schema when it starts (default {@code true}). */
     public boolean installSchema() {
         return installSchema;
@@ -115,13 +136,14 @@ public final class PgqConfig {
     public String toString() {
         return "PgqConfig{" + (dataSource != null ? "dataSource=" + dataSource.getClass().getSimpleName()
                 : "jdbcUrl=" + maskPassword(jdbcUrl) + ", username=" + username + ", password="
-                + (password == null ? "<none>" : "****") + ", maximumPoolSize=" + maximumPoolSize)
+                + (password == null ? "<none>" : "****") + ", maximumPoolSize=" + maximumPoolSize
+                + ", connectionTimeout=" + connectionTimeout)
                 + ", installSchema=" + installSchema + ", useExistingPgq=" + useExistingPgq
                 + ", eventTypes=" + eventTypes.registered().keySet() + "}";
     }
 
     static String maskPassword(String url) {
-        return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return Databases.maskPassword(url);
     }
 
     /** Collects settings; {@link #build()} validates them. Not thread-safe. */
@@ -131,6 +153,8 @@ public final class PgqConfig {
         private String username;
         private String password;
         private int maximumPoolSize = DEFAULT_MAXIMUM_POOL_SIZE;
+        private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private boolean connectionTimeoutSet;
         private boolean installSchema = true;
         private boolean useExistingPgq;
         private ObjectMapper objectMapper;
@@ -164,6 +188,13 @@ public final class PgqConfig {
 
         public Builder maximumPoolSize(int size) {
             this.maximumPoolSize = size;
+            return this;
+        }
+
+        /** See {@link PgqConfig#connectionTimeout()}; at least {@link #MIN_CONNECTION_TIMEOUT}. */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = Objects.requireNonNull(timeout, "connectionTimeout");
+            this.connectionTimeoutSet = true;
             return this;
         }
 
@@ -204,6 +235,14 @@ public final class PgqConfig {
             }
             if (maximumPoolSize < 1) {
                 throw new IllegalArgumentException("maximumPoolSize must be at least 1, got " + maximumPoolSize);
+            }
+            if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+                throw new IllegalArgumentException("connectionTimeout must be at least " + MIN_CONNECTION_TIMEOUT.toMillis()
+                        + " ms, got " + connectionTimeout.toMillis() + " ms");
+            }
+            if (dataSource != null && connectionTimeoutSet) {
+                throw new IllegalArgumentException("connectionTimeout applies to the pool created from jdbcUrl; "
+                        + "with your own dataSource, set the timeout there");
             }
             return new PgqConfig(this);
         }

@@ -18,5 +18,8 @@ class DocsTest {
         Map<String, String> regions = DocRegions.of(Path.of("src/test/java/io/pgq/core/ProducingExamplesTest.java"));
         assertThat(regions).containsKeys("imports", "payload", "client", "send", "sendAll", "outbox", "jooq", "copy", "guice");
         regions.forEach((tag, code) -> assertThat(doc).as("docs/producing.md shows region '%s'", tag).contains(code));
+        Map<String, String> outage = DocRegions.of(Path.of("src/test/java/io/pgq/core/OutageTest.java"));
+        assertThat(outage).containsKeys("outage", "connectionTimeout");
+        outage.forEach((tag, code) -> assertThat(doc).as("docs/producing.md shows region '%s'", tag).contains(code));
     }
 }

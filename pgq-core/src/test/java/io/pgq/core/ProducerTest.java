@@ -185,6 +185,30 @@ class ProducerTest {
     }
 
     @Test
+    void loneSurrogatesAreRefusedWithTheirPositionAndNothingIsWritten() throws SQLException {
+        QueueReader reader = newQueue("utf16");
+        long before = count("SELECT count(*) FROM pgq.event_template");
+        String lone = "ab\ud800cd";
+        assertThatThrownBy(() -> pgq.producer().send("utf16", "t", lone))
+                .isInstanceOf(PayloadException.class)
+                .hasMessageContaining("event data has a lone UTF-16 surrogate U+D800 at index 2")
+                .hasMessageContaining("nothing was sent").hasMessageContaining("queue: utf16");
+        assertThatThrownBy(() -> pgq.producer().send("utf16", "t", new Customer("x\udc00", Map.of())))
+                .isInstanceOf(PayloadException.class).hasMessageContaining("U+DC00 at index 10");
+        assertThatThrownBy(() -> pgq.producer().sendAll("utf16", List.of(OutgoingEvent.of("t", "fine"),
+                OutgoingEvent.builder("t").payload("fine").extra2("\ud83d").build())))
+                .isInstanceOf(PayloadException.class).hasMessageContaining("extra2 has a lone UTF-16 surrogate");
+        assertThatThrownBy(() -> pgq.producer().copy("utf16", List.of(OutgoingEvent.of("t", "fine"),
+                OutgoingEvent.of("t", "end\ud83d"))))
+                .isInstanceOf(PayloadException.class).hasMessageContaining("index 3");
+        assertThat(count("SELECT count(*) FROM pgq.event_template")).isEqualTo(before);
+
+        String pair = "smile \ud83d\ude00";   // a whole pair is fine
+        pgq.producer().send("utf16", "t", pair);
+        assertThat(reader.drain()).extracting(QueueReader.Event::data).containsExactly(pair);
+    }
+
+    @Test
     void metricsCountEventsAndErrors() {
         pgq.admin().createQueue("metered");
         pgq.producer().send("metered", "t", "a");

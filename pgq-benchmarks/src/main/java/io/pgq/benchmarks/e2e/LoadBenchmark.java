@@ -36,7 +36,11 @@ import org.HdrHistogram.Histogram;
  * consumer group handles the events; reports throughput and the latency from each event's
  * commit to the start of its handler (HdrHistogram), and writes CSV and PNG under an output
  * directory. {@code --impl reference} runs the same scenario against the reference PgQ
- * extension with {@code pgqd} as ticker and a minimal JDBC consumer.
+ * extension with {@code pgqd} as ticker and a minimal JDBC consumer; with
+ * {@code --ticker-max-lag-ms N} (the queue's {@code ticker_max_lag}) and
+ * {@code --ticker-period-ms N} (pgqd's {@code ticker_period}) it runs a tuned reference, labelled
+ * {@code reference-tuned}. The throughput chart ends with the last second in which events were
+ * handled and shows the offered rate as a dashed line.
  *
  * <pre>
  * java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.e2e.LoadBenchmark \
@@ -55,6 +59,9 @@ public final class LoadBenchmark {
     final int payloadSize;
     final int seconds;
     final Path out;
+    /** The reference's queue ticker_max_lag and pgqd ticker_period in ms, 0 for their defaults. */
+    final int tickerMaxLagMs;
+    final int tickerPeriodMs;
 
     final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
     /** Events whose handler started before their producer thread had recorded the commit. */
@@ -74,6 +81,12 @@ public final class LoadBenchmark {
         payloadSize = Integer.parseInt(a.getOrDefault("payload", "100"));
         seconds = Integer.parseInt(a.getOrDefault("duration", "30"));
         out = Path.of(a.getOrDefault("out", "docs/benchmarks"));
+        tickerMaxLagMs = Integer.parseInt(a.getOrDefault("ticker-max-lag-ms", "0"));
+        tickerPeriodMs = Integer.parseInt(a.getOrDefault("ticker-period-ms", "0"));
+        if ((tickerMaxLagMs > 0 || tickerPeriodMs > 0) && !impl.equals("reference")) {
+            throw new IllegalArgumentException("--ticker-max-lag-ms and --ticker-period-ms tune the reference (pgqd); "
+                    + "use them with --impl reference");
+        }
         consumedPerSecond = new AtomicLongArray(seconds + 120);
     }
 
@@ -85,8 +98,12 @@ public final class LoadBenchmark {
         new LoadBenchmark(a).run();
     }
 
+    boolean tuned() {
+        return tickerMaxLagMs > 0 || tickerPeriodMs > 0;
+    }
+
     String label() {
-        return impl + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
+        return impl + (tuned() ? "-tuned" : "") + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
     }
 
     void run() throws Exception {
@@ -251,13 +268,24 @@ public final class LoadBenchmark {
             }
         }
         Files.writeString(out.resolve(label() + "-latency.csv"), csv);
-        new Plot("Commit-to-handler latency, " + label(), "percentile as 1/(1-p): 1=p0, 2=p50, 10=p90, 100=p99, 1000=p99.9",
-                "latency (ms)", true, false).add(new Plot.Series(impl, x, y)).write(out.resolve(label() + "-latency.png"));
+        plotLatency(label(), x, y, out.resolve(label() + "-latency.png"));
     }
 
+    /** The latency chart: x = 1/(1-p) of the percentiles, marked p0, p50, p90, p99, p99.9. */
+    static void plotLatency(String label, double[] x, double[] y, Path png) throws IOException {
+        new Plot("Commit-to-handler latency, " + label, "percentile", "latency (ms)", true, false).percentileAxis()
+                .add(new Plot.Series(label, x, y)).write(png);
+    }
+
+    /** Events handled per second, up to the last second in which events were handled (no idle tail). */
     void writeThroughput() throws IOException {
         StringBuilder csv = new StringBuilder("second,events\n");
-        int n = seconds + 5;
+        int n = 1;
+        for (int s = 0; s < consumedPerSecond.length(); s++) {
+            if (consumedPerSecond.get(s) > 0) {
+                n = s + 1;
+            }
+        }
         double[] x = new double[n];
         double[] y = new double[n];
         for (int s = 0; s < n; s++) {
@@ -266,8 +294,31 @@ public final class LoadBenchmark {
             y[s] = consumedPerSecond.get(s);
         }
         Files.writeString(out.resolve(label() + "-throughput.csv"), csv);
-        new Plot("Events handled per second, " + label(), "second", "events/s", false, false)
-                .add(new Plot.Series(impl, x, y)).write(out.resolve(label() + "-throughput.png"));
+        plotThroughput(label(), rate, x, y, out.resolve(label() + "-throughput.png"));
+    }
+
+    /**
+     * The throughput chart, with the offered rate as a dashed line, or without one the mean of
+     * the full seconds; drops an idle tail.
+     */
+    static void plotThroughput(String label, int rate, double[] x, double[] y, Path png) throws IOException {
+        int n = y.length;
+        while (n > 1 && y[n - 1] == 0) {
+            n--;
+        }
+        Plot plot = new Plot("Events handled per second, " + label, "second", "events/s", false, false)
+                .add(new Plot.Series(label, java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n)));
+        if (rate > 0) {
+            plot.hline("offered: " + rate + " events/s", rate);
+        } else if (n > 2) {
+            double sum = 0;
+            for (int s = 1; s < n - 1; s++) {
+                sum += y[s];
+            }
+            long mean = Math.round(sum / (n - 2));
+            plot.hline("mean of the full seconds (not the first and the last): " + mean + " events/s", mean);
+        }
+        plot.write(png);
     }
 
     /** The reference: CREATE EXTENSION pgq, pgqd as ticker, a minimal JDBC consumer. */
@@ -284,6 +335,10 @@ public final class LoadBenchmark {
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
                 st.execute("CREATE EXTENSION pgq");
                 st.execute("SELECT pgq.create_queue('" + QUEUE + "')");
+                if (b.tickerMaxLagMs > 0) {
+                    st.execute("SELECT pgq.set_queue_config('" + QUEUE + "', 'ticker_max_lag', '" + b.tickerMaxLagMs
+                            + " milliseconds')");
+                }
                 st.execute("SELECT pgq.register_consumer('" + QUEUE + "', 'load')");
             }
             Process pgqd = startPgqd();
@@ -305,7 +360,8 @@ public final class LoadBenchmark {
             java.net.URI uri = java.net.URI.create(db.jdbcUrl().substring(5));
             Path ini = Files.createTempFile("pgqd", ".ini");
             Files.writeString(ini, "[pgqd]\nbase_connstr = host=" + uri.getHost() + " port=" + uri.getPort()
-                    + " user=" + (db.user() == null ? "postgres" : db.user()) + "\ndatabase_list = " + db.name() + "\n");
+                    + " user=" + (db.user() == null ? "postgres" : db.user()) + "\ndatabase_list = " + db.name() + "\n"
+                    + (b.tickerPeriodMs > 0 ? "ticker_period = " + b.tickerPeriodMs / 1000.0 + "\n" : ""));
             return new ProcessBuilder("pgqd", ini.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         }

@@ -1,5 +1,6 @@
 package io.pgq.consumer.internal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.pgq.consumer.Batch;
 import io.pgq.consumer.Event;
 import io.pgq.core.PayloadException;
@@ -62,7 +63,8 @@ final class BatchImpl implements Batch {
             return type.cast(event.data());
         }
         try {
-            return run.context().mapper().readValue(event.data(), type);
+            return run.context().mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(event.data());
         } catch (IOException e) {
             throw new PayloadException("Cannot decode event " + event.id() + " as " + type.getName() + ": "
                     + Failures.jacksonMessage(e), run.queue(), e);

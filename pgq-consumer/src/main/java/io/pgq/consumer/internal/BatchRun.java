@@ -55,7 +55,8 @@ final class BatchRun implements BatchContext {
         this.aborted = aborted;
         this.transaction = new BatchTransaction(connection,
                 ctx.config().deliveryMode() == io.pgq.consumer.DeliveryMode.EXACTLY_ONCE);
-        this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue());
+        this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue(),
+                ctx.attempts().keepsHistory());
         this.policy = ctx.config().retryPolicy();
     }
 
@@ -169,6 +170,7 @@ final class BatchRun implements BatchContext {
     private void apply(RawEvent e, Outcome outcome, Throwable failure) throws SQLException {
         if (failure == null && outcome instanceof Outcome.Done) {
             transaction.keep();
+            outcomes.handled(e);
             return;
         }
         transaction.undo();
@@ -193,8 +195,9 @@ final class BatchRun implements BatchContext {
                     + Failures.describe(failure), logCause ? failure : null);
         } else {
             Duration delay = policy.delay(attempt);
-            LOG.debug("Event {} (type {}) of batch {} failed attempt {}; retry in {}{}: {}", e.id(), e.type(), batchId,
-                    attempt, delay, ctx.where(), Failures.describe(failure));
+            String error = Failures.describe(failure);
+            ctx.attempts().retried(e.id(), e.type(), attempt, policy.maxAttempts(), delay, error);
+            outcomes.failed(e, attempt, error);
             outcomes.retry(e, ctx.clock().instant().plus(delay));
         }
     }
@@ -347,6 +350,7 @@ final class BatchRun implements BatchContext {
         m.retries.mark(outcomes.retried());
         m.deadLetters.mark(outcomes.deadLettered());
         m.ignored.mark(ignored);
+        ctx.attempts().flush();
         if (LOG.isDebugEnabled()) {
             LOG.debug("Finished batch {}{}: {} events, {} retried, {} dead letters, {} ignored, {} ms", batchId,
                     member != null ? " as member " + member + ctx.where() : ctx.where(), events, outcomes.retried(),

@@ -5,7 +5,8 @@ import io.pgq.consumer.ConsumerConfig;
 import java.time.Clock;
 
 /** What every member of one consumer shares. Immutable apart from the metrics. */
-record ConsumerContext(ConsumerConfig config, Routes routes, ObjectMapper mapper, Clock clock, RunnerMetrics metrics) {
+record ConsumerContext(ConsumerConfig config, Routes routes, ObjectMapper mapper, Clock clock, RunnerMetrics metrics,
+                       AttemptLog attempts) {
 
     String queue() {
         return config.queue();

@@ -7,10 +7,12 @@ import io.pgq.consumer.DeadLetters;
 import io.pgq.consumer.GroupListener;
 import io.pgq.core.ConsumerNotRegisteredException;
 import io.pgq.core.ConsumerPosition;
+import io.pgq.core.Health;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqException;
 import io.pgq.core.QueueAdmin;
 import io.pgq.core.UnknownQueueException;
+import io.pgq.core.internal.Databases;
 import io.pgq.core.internal.Errors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,6 +47,7 @@ public final class ConsumerRunner {
     private final Wakeup wakeup;
     private final Poller poller;
     private final GroupView groupView;
+    private final TickWatch tickWatch;
     private final AtomicReference<SeekRequest> pendingSeek = new AtomicReference<>();
     private final List<MemberLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -66,9 +69,11 @@ public final class ConsumerRunner {
         this.dataSource = pgq.dataSource();
         this.admin = pgq.admin();
         RunnerMetrics metrics = new RunnerMetrics(pgq.metrics(), config.queue(), config.consumer());
-        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics);
+        this.ctx = new ConsumerContext(config, routes, pgq.config().objectMapper(), clock, metrics,
+                new AttemptLog(" (queue: " + config.queue() + ", consumer: " + config.consumer() + ")"));
         this.wakeup = new Wakeup(config.pollInterval());
         this.poller = new Poller(config);
+        this.tickWatch = new TickWatch(admin, config.queue(), Databases.label(dataSource), ctx.where());
         this.groupView = config.isGroup() ? new GroupView(config.queue(), config.consumer(),
                 groupListener != null ? groupListener : new GroupListener() { }) : null;
     }
@@ -87,7 +92,7 @@ public final class ConsumerRunner {
             state = ConsumerState.STOPPED;
             throw e;
         }
-        ctx.metrics().registerGauges(admin, config.queue(), config.consumer());
+        ctx.metrics().registerGauges(admin, config.queue(), config.consumer(), () -> health().healthy());
         if (config.listen()) {
             listener = new TickListener(dataSource, config.queue(), config.consumer(), wakeup, config.maxErrorBackoff());
             listenerThread = thread(listener, "pgq-consumer-" + config.queue() + "-listener", true);
@@ -135,7 +140,21 @@ public final class ConsumerRunner {
             }
         }
         warnIfPoolTooSmall();
+        detectFailureHistory();
         prepared = true;
+    }
+
+    /** Whether the database keeps the errors of retried events (pgq-java schema revision 4 and later). */
+    private void detectFailureHistory() {
+        try (Connection c = dataSource.getConnection()) {
+            ctx.attempts().keepsHistory(FailureHistory.available(c));
+        } catch (SQLException e) {
+            throw Errors.translate(e, "Starting the consumer", config.queue(), config.consumer());
+        }
+        if (!ctx.attempts().keepsHistory()) {
+            LOG.info("The database does not keep the errors of retried events (no pgq-java schema revision 4); dead "
+                    + "letters carry the last error only{}", ctx.where());
+        }
     }
 
     private void prepareDeadLetterQueue() {
@@ -267,6 +286,28 @@ public final class ConsumerRunner {
 
     public ConsumerState state() {
         return state;
+    }
+
+    /** Running, with ticks coming and no thread failing; else what is wrong. */
+    public Health health() {
+        if (state != ConsumerState.RUNNING) {
+            return Health.unhealthy("consumer " + config.consumer() + " of queue " + config.queue() + " is " + state);
+        }
+        String ticks = tickWatch.problem();
+        if (ticks != null) {
+            return Health.unhealthy(ticks);
+        }
+        long failing = loops.stream().filter(MemberLoop::failing).count();
+        if (failing > 0) {
+            return Health.unhealthy(failing + " of " + loops.size() + " thread(s) of consumer " + config.consumer()
+                    + " of queue " + config.queue() + " fail to get or finish batches (see the WARN lines)");
+        }
+        return Health.healthy("consumer " + config.consumer() + " of queue " + config.queue() + " is running"
+                + (paused ? " (paused)" : ""));
+    }
+
+    TickWatch tickWatch() {
+        return tickWatch;
     }
 
     // ---- pause, seek

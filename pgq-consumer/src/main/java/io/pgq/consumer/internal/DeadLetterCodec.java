@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgq.consumer.DeadLetter;
 import io.pgq.core.PayloadException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The JSON envelope of a dead letter (see {@link DeadLetter}). Thread-safe. */
 public final class DeadLetterCodec {
@@ -23,6 +26,12 @@ public final class DeadLetterCodec {
 
     /** The envelope of {@code event} of {@code queue}, given up by {@code consumer}. */
     public static String encode(RawEvent event, String queue, String consumer, String reason, Instant failedAt) {
+        return encode(event, queue, consumer, reason, failedAt, List.of());
+    }
+
+    /** As above, with the errors of the earlier attempts. */
+    public static String encode(RawEvent event, String queue, String consumer, String reason, Instant failedAt,
+                                List<DeadLetter.Attempt> history) {
         ObjectNode o = JSON.createObjectNode();
         o.put("queue", queue);
         o.put("consumer", consumer);
@@ -38,6 +47,12 @@ public final class DeadLetterCodec {
         o.put("retryCount", event.retry());
         o.put("reason", shorten(reason, MAX_REASON));
         o.put("failedAt", failedAt.toString());
+        if (!history.isEmpty()) {
+            ArrayNode h = o.putArray("history");
+            for (DeadLetter.Attempt a : history) {
+                h.addObject().put("attempt", a.attempt()).put("failedAt", a.failedAt().toString()).put("error", a.error());
+            }
+        }
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -55,11 +70,19 @@ public final class DeadLetterCodec {
             return new DeadLetter(deadLetterId, o.get("queue").asText(), text(o, "consumer"), o.get("eventId").asLong(),
                     text(o, "type"), text(o, "data"), text(o, "extra1"), text(o, "extra2"), text(o, "extra3"),
                     text(o, "extra4"), instant(o, "eventTime"), o.path("retryCount").asInt(),
-                    o.path("reason").asText(""), instant(o, "failedAt"));
+                    o.path("reason").asText(""), instant(o, "failedAt"), history(o));
         } catch (JsonProcessingException e) {
             throw new PayloadException("Event " + deadLetterId + " is not a dead letter written by pgq-java: "
                     + e.getOriginalMessage(), null, e);
         }
+    }
+
+    private static List<DeadLetter.Attempt> history(JsonNode o) {
+        List<DeadLetter.Attempt> out = new ArrayList<>();
+        for (JsonNode a : o.path("history")) {
+            out.add(new DeadLetter.Attempt(a.path("attempt").asInt(), instant(a, "failedAt"), text(a, "error")));
+        }
+        return out;
     }
 
     static String shorten(String s, int max) {

@@ -23,6 +23,7 @@ final class MemberLoop implements Runnable {
     private final Backoff backoff;
     private volatile Connection connection;
     private volatile boolean inBatch;
+    private volatile boolean failing;
 
     /** @param member the subconsumer name for a group member, {@code null} for a plain consumer */
     MemberLoop(ConsumerRunner runner, ConsumerContext ctx, String member) {
@@ -37,6 +38,11 @@ final class MemberLoop implements Runnable {
         return member;
     }
 
+    /** Whether the last iteration failed (the loop is backing off). */
+    boolean failing() {
+        return failing;
+    }
+
     /** Whether the loop holds a batch right now. */
     boolean inBatch() {
         return inBatch;
@@ -49,6 +55,7 @@ final class MemberLoop implements Runnable {
             try {
                 iteration();
                 backoff.reset();
+                failing = false;
             } catch (InterruptedException e) {
                 if (!runner.isStopping()) {
                     LOG.warn("Consumer thread interrupted while not stopping; continuing{}", where());
@@ -75,6 +82,7 @@ final class MemberLoop implements Runnable {
             return;
         }
         if (!pollAndProcess()) {
+            runner.tickWatch().idle();
             runner.wakeup().polledEmpty();
             runner.wakeup().awaitWork(seen, () -> runner.isStopping() || runner.isPaused() || runner.hasPendingSeek());
         }
@@ -100,6 +108,7 @@ final class MemberLoop implements Runnable {
             }
             heartbeat = runner.heartbeats().start(member, batch);
         }
+        runner.tickWatch().batchTaken();
         inBatch = true;
         try {
             new BatchRun(ctx, c, batch, member, heartbeat, runner::isAborting).run();
@@ -110,6 +119,7 @@ final class MemberLoop implements Runnable {
     }
 
     private void failed(Throwable t) {
+        failing = true;
         ctx.metrics().errors.mark();
         closeConnection();
         Duration pause = backoff.next();

@@ -6,11 +6,15 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.pgq.consumer.DeadLetter;
 
 /**
  * Retries and dead letters of one batch, written in one round trip each per chunk, inside the
  * batch's transaction. Counts what was written so metrics are only marked after the commit.
- * Not thread-safe.
+ * Where the database keeps failure histories ({@link FailureHistory}), also records the error of
+ * each failed attempt that is retried, and takes the kept errors of events that are handled or
+ * dead-lettered (a dead letter carries them). Not thread-safe.
  */
 final class PendingOutcomes {
 
@@ -25,17 +29,42 @@ final class PendingOutcomes {
     private final String deadLetterQueue;
     private final List<Long> retryIds = new ArrayList<>();
     private final List<String> retryAt = new ArrayList<>();
-    private final List<String[]> deadLetters = new ArrayList<>();
+    private final List<PendingDeadLetter> deadLetters = new ArrayList<>();
+    private final boolean keepHistory;
+    private final List<Long> failedIds = new ArrayList<>();
+    private final List<Integer> failedAttempts = new ArrayList<>();
+    private final List<String> failedErrors = new ArrayList<>();
+    private final List<Long> handledRetried = new ArrayList<>();
     private int retried;
     private int deadLettered;
     private int retriedAtCheckpoint;
     private int deadLetteredAtCheckpoint;
 
-    PendingOutcomes(long batchId, String queue, String consumer, String deadLetterQueue) {
+    private record PendingDeadLetter(RawEvent event, String reason, Instant failedAt) {
+    }
+
+    PendingOutcomes(long batchId, String queue, String consumer, String deadLetterQueue, boolean keepHistory) {
         this.batchId = batchId;
         this.queue = queue;
         this.consumer = consumer;
         this.deadLetterQueue = deadLetterQueue;
+        this.keepHistory = keepHistory;
+    }
+
+    /** Attempt {@code attempt} of {@code e} failed with {@code error} and is retried: keep the error. */
+    void failed(RawEvent e, int attempt, String error) {
+        if (keepHistory) {
+            failedIds.add(e.id());
+            failedAttempts.add(attempt);
+            failedErrors.add(error);
+        }
+    }
+
+    /** {@code e} was handled; if it had been retried, its kept errors go. */
+    void handled(RawEvent e) {
+        if (keepHistory && e.retry() > 0) {
+            handledRetried.add(e.id());
+        }
     }
 
     void retry(RawEvent e, Instant at) {
@@ -44,9 +73,7 @@ final class PendingOutcomes {
     }
 
     void deadLetter(RawEvent e, String reason, Instant failedAt) {
-        String envelope = DeadLetterCodec.encode(e, queue, consumer, reason, failedAt);
-        deadLetters.add(new String[] {e.type(), envelope, queue, consumer, Long.toString(e.id()),
-            DeadLetterCodec.shorten(reason, DeadLetterCodec.MAX_SHORT_REASON)});
+        deadLetters.add(new PendingDeadLetter(e, reason, failedAt));
     }
 
     int size() {
@@ -55,6 +82,13 @@ final class PendingOutcomes {
 
     /** Writes what is pending. */
     void flush(Connection c) throws SQLException {
+        if (!failedIds.isEmpty()) {
+            FailureHistory.record(c, batchId, queue, consumer, failedIds, failedAttempts, failedErrors);
+            failedIds.clear();
+            failedAttempts.clear();
+            failedErrors.clear();
+        }
+        Map<Long, List<DeadLetter.Attempt>> histories = takeHistories(c);
         if (!retryIds.isEmpty()) {
             try (PreparedStatement st = c.prepareStatement(RETRY)) {
                 st.setLong(1, batchId);
@@ -67,12 +101,20 @@ final class PendingOutcomes {
             retryAt.clear();
         }
         if (!deadLetters.isEmpty()) {
+            List<String[]> rows = new ArrayList<>(deadLetters.size());
+            for (PendingDeadLetter d : deadLetters) {
+                RawEvent e = d.event();
+                String envelope = DeadLetterCodec.encode(e, queue, consumer, d.reason(), d.failedAt(),
+                        histories.getOrDefault(e.id(), List.of()));
+                rows.add(new String[] {e.type(), envelope, queue, consumer, Long.toString(e.id()),
+                    DeadLetterCodec.shorten(d.reason(), DeadLetterCodec.MAX_SHORT_REASON)});
+            }
             try (PreparedStatement st = c.prepareStatement(DEAD_LETTER)) {
                 st.setString(1, deadLetterQueue);
                 for (int col = 0; col < 6; col++) {
-                    String[] values = new String[deadLetters.size()];
+                    String[] values = new String[rows.size()];
                     for (int i = 0; i < values.length; i++) {
-                        values[i] = deadLetters.get(i)[col];
+                        values[i] = rows.get(i)[col];
                     }
                     st.setArray(col + 2, c.createArrayOf("text", values));
                 }
@@ -81,6 +123,21 @@ final class PendingOutcomes {
             deadLettered += deadLetters.size();
             deadLetters.clear();
         }
+    }
+
+    /** Takes the kept errors of the events handled or dead-lettered since the last flush that had been retried. */
+    private Map<Long, List<DeadLetter.Attempt>> takeHistories(Connection c) throws SQLException {
+        List<Long> ids = new ArrayList<>(handledRetried);
+        for (PendingDeadLetter d : deadLetters) {
+            if (d.event().retry() > 0) {
+                ids.add(d.event().id());
+            }
+        }
+        handledRetried.clear();
+        if (!keepHistory || ids.isEmpty()) {
+            return Map.of();
+        }
+        return FailureHistory.take(c, batchId, queue, consumer, ids);
     }
 
     /** Remembers the counts, for {@link #rollbackToCheckpoint()} after a rollback to a savepoint. */
@@ -93,6 +150,10 @@ final class PendingOutcomes {
         retryIds.clear();
         retryAt.clear();
         deadLetters.clear();
+        failedIds.clear();
+        failedAttempts.clear();
+        failedErrors.clear();
+        handledRetried.clear();
         retried = retriedAtCheckpoint;
         deadLettered = deadLetteredAtCheckpoint;
     }

@@ -1,5 +1,6 @@
 package io.pgq.consumer.internal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.pgq.consumer.BatchHandler;
@@ -107,8 +108,10 @@ public final class Routes {
             return this;
         }
 
+        /** Reads one JSON value and nothing after it: {@code {"a":1} xyz} is malformed, not {@code {"a":1}}. */
         private ObjectReader reader(Class<?> payloadClass) {
-            return payloadClass == String.class ? null : mapper.readerFor(payloadClass);
+            return payloadClass == String.class ? null
+                    : mapper.readerFor(payloadClass).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         }
 
         public Routes build() {

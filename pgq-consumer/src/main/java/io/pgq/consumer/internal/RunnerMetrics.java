@@ -12,6 +12,7 @@ import io.pgq.core.ConsumerInfo;
 import io.pgq.core.QueueAdmin;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** The metrics of one consumer (see {@link ConsumerMetrics} for the names). Thread-safe. */
 final class RunnerMetrics {
@@ -28,6 +29,8 @@ final class RunnerMetrics {
     private final MetricRegistry registry;
     private final String lagName;
     private final String pendingName;
+    private final String eventLagName;
+    private final String healthyName;
 
     RunnerMetrics(MetricRegistry registry, String queue, String consumer) {
         this.registry = registry;
@@ -44,10 +47,15 @@ final class RunnerMetrics {
         this.takeovers = registry.meter(ConsumerMetrics.takeovers(queue, consumer));
         this.lagName = ConsumerMetrics.lagSeconds(queue, consumer);
         this.pendingName = ConsumerMetrics.pendingEvents(queue, consumer);
+        this.eventLagName = ConsumerMetrics.eventLagSeconds(queue, consumer);
+        this.healthyName = ConsumerMetrics.healthy(queue, consumer);
     }
 
-    /** Registers the lag and pending gauges, which read {@code get_consumer_info} at most every 5 s. */
-    void registerGauges(QueueAdmin admin, String queue, String consumer) {
+    /**
+     * Registers the lag, event lag and pending gauges, which read {@code get_consumer_info} at most
+     * every 5 s, and the health gauge.
+     */
+    void registerGauges(QueueAdmin admin, String queue, String consumer, BooleanSupplier healthy) {
         CachedGauge<Optional<ConsumerInfo>> info = new CachedGauge<>(5, TimeUnit.SECONDS) {
             @Override
             protected Optional<ConsumerInfo> loadValue() {
@@ -62,10 +70,15 @@ final class RunnerMetrics {
         registry.register(lagName, (Gauge<Double>) () -> info.getValue()
                 .map(i -> i.lag() == null ? null : i.lag().toNanos() / 1e9).orElse(null));
         registry.register(pendingName, (Gauge<Long>) () -> info.getValue().map(ConsumerInfo::pendingEvents).orElse(null));
+        registry.register(eventLagName, (Gauge<Double>) () -> info.getValue()
+                .map(i -> i.eventLag() == null ? null : i.eventLag().toNanos() / 1e9).orElse(null));
+        registry.register(healthyName, (Gauge<Integer>) () -> healthy.getAsBoolean() ? 1 : 0);
     }
 
     void removeGauges() {
         registry.remove(lagName);
         registry.remove(pendingName);
+        registry.remove(eventLagName);
+        registry.remove(healthyName);
     }
 }

@@ -23,7 +23,7 @@ record EncodedEvents(String[] types, String[] data, String[] extra1, String[] ex
         for (int i = 0; i < n; i++) {
             OutgoingEvent event = Objects.requireNonNull(events.get(i), "events must not contain null");
             e.types[i] = event.type();
-            e.data[i] = codec.encode(queue, event.payload());
+            e.data[i] = codec.encode(queue, event);
             e.extra1[i] = event.extra1();
             e.extra2[i] = event.extra2();
             e.extra3[i] = event.extra3();

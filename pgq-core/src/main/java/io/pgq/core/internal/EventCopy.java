@@ -58,7 +58,7 @@ final class EventCopy {
         for (OutgoingEvent e : events) {
             buf.append(now).append('\t');
             field(buf, e.type()).append('\t');
-            field(buf, codec.encode(queue, e.payload())).append('\t');
+            field(buf, codec.encode(queue, e)).append('\t');
             field(buf, e.extra1()).append('\t');
             field(buf, e.extra2()).append('\t');
             field(buf, e.extra3()).append('\t');

@@ -21,11 +21,13 @@ public final class JdbcProducer implements Producer {
     private final PayloadCodec codec;
     private final ProducerMetrics metrics;
     private final InsertEventCall insertEventCall = new InsertEventCall();
+    private final Availability availability;
 
     public JdbcProducer(DataSource dataSource, PayloadCodec codec, com.codahale.metrics.MetricRegistry registry) {
         this.dataSource = dataSource;
         this.codec = codec;
         this.metrics = new ProducerMetrics(registry);
+        this.availability = new Availability("Producer", Databases.label(dataSource), Availability.DEFAULT_REMIND_EVERY);
     }
 
     @Override
@@ -125,7 +127,7 @@ public final class JdbcProducer implements Producer {
     /** Validates one event before anything is written: its queue name, and its payload as text. */
     private String encodeOne(String queue, OutgoingEvent event) {
         Names.queue(queue);
-        return codec.encode(queue, Objects.requireNonNull(event, "event").payload());
+        return codec.encode(queue, Objects.requireNonNull(event, "event"));
     }
 
     /** A pooled connection in auto-commit mode: each statement is its own transaction. */
@@ -151,6 +153,7 @@ public final class JdbcProducer implements Producer {
         long start = System.nanoTime();
         try {
             T result = call.run();
+            availability.succeeded();
             long count = result instanceof long[] ids ? ids.length : (Long) result;
             m.sent(count, knownSize >= 0 ? knownSize : count);
             return result;
@@ -166,6 +169,7 @@ public final class JdbcProducer implements Producer {
         long start = System.nanoTime();
         try {
             long id = call.run();
+            availability.succeeded();
             m.sent(1, 1);
             return id;
         } catch (SQLException | RuntimeException e) {
@@ -175,8 +179,10 @@ public final class JdbcProducer implements Producer {
         }
     }
 
-    private static RuntimeException failed(ProducerMetrics.PerQueue m, Exception e, String queue) {
+    private RuntimeException failed(ProducerMetrics.PerQueue m, Exception e, String queue) {
         m.errors().mark();
-        return Errors.translate(e, "Sending events", queue, null);
+        RuntimeException translated = Errors.translate(e, "Sending events", queue, null, availability.database());
+        availability.failed(translated);
+        return translated;
     }
 }

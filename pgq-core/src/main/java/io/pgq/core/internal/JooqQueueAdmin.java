@@ -125,23 +125,28 @@ public final class JooqQueueAdmin implements QueueAdmin {
 
     @Override
     public List<ConsumerInfo> consumers() {
-        return call("Listing consumers", null, null, () -> Tables.GET_CONSUMER_INFO_0(dsl.configuration())
-                .map(JooqQueueAdmin::consumerInfo));
+        return call("Listing consumers", null, null, () -> withEventLag(Tables.GET_CONSUMER_INFO_0(dsl.configuration())
+                .map(JooqQueueAdmin::consumerInfo)));
     }
 
     @Override
     public List<ConsumerInfo> consumers(String queue) {
         Names.queue(queue);
-        return call("Listing consumers", queue, null, () -> Tables.GET_CONSUMER_INFO_1(dsl.configuration(), queue)
-                .map(JooqQueueAdmin::consumerInfo));
+        return call("Listing consumers", queue, null, () -> withEventLag(Tables.GET_CONSUMER_INFO_1(dsl.configuration(),
+                queue).map(JooqQueueAdmin::consumerInfo)));
     }
 
     @Override
     public Optional<ConsumerInfo> consumer(String queue, String consumer) {
         Names.queue(queue);
         Names.consumer(consumer);
-        return call("Reading the consumer", queue, consumer, () -> Tables.GET_CONSUMER_INFO_2(dsl.configuration(), queue,
-                consumer).stream().findFirst().map(JooqQueueAdmin::consumerInfo));
+        return call("Reading the consumer", queue, consumer, () -> withEventLag(Tables.GET_CONSUMER_INFO_2(
+                dsl.configuration(), queue, consumer).map(JooqQueueAdmin::consumerInfo)).stream().findFirst());
+    }
+
+    /** The infos with {@link ConsumerInfo#eventLag()}, read on one connection. */
+    private List<ConsumerInfo> withEventLag(List<ConsumerInfo> infos) {
+        return infos.isEmpty() ? infos : dsl.connectionResult(c -> EventLag.fill(c, infos));
     }
 
     private static ConsumerInfo consumerInfo(Record r) {

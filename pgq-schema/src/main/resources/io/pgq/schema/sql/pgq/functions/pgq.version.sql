@@ -4,5 +4,5 @@ CREATE OR REPLACE FUNCTION pgq.version()
 RETURNS text
 LANGUAGE sql
 AS $$
-    select '3.5.2-pgq-java.3'::text;
+    select '3.5.2-pgq-java.4'::text;
 $$;

@@ -20,6 +20,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE pgq.retry_queue TO pgq_admin;
 -- (pgq-java) written only by SECURITY DEFINER functions
 REVOKE ALL ON TABLE pgq.insert_buffer FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT SELECT ON TABLE pgq.insert_buffer TO pgq_admin;
+REVOKE ALL ON TABLE pgq.event_failure FROM public, pgq_reader, pgq_writer, pgq_admin;
+GRANT SELECT ON TABLE pgq.event_failure TO pgq_admin;
 
 -- public functions
 REVOKE ALL ON FUNCTION
@@ -83,6 +85,17 @@ GRANT EXECUTE ON FUNCTION
     pgq.batch_retry(bigint, integer),
     pgq.force_tick(text),
     pgq.finish_batch(bigint)
+    TO pgq_reader;
+
+-- consumers (pgq-java): the errors of retried events
+REVOKE ALL ON FUNCTION
+    pgq._java_failure_owner(bigint, text, text),
+    pgq._java_record_failures(bigint, text, text, bigint[], int4[], text[]),
+    pgq._java_take_failures(bigint, text, text, bigint[])
+    FROM public, pgq_reader, pgq_writer, pgq_admin;
+GRANT EXECUTE ON FUNCTION
+    pgq._java_record_failures(bigint, text, text, bigint[], int4[], text[]),
+    pgq._java_take_failures(bigint, text, text, bigint[])
     TO pgq_reader;
 
 -- producers (the trigger functions are granted by the pgq_triggers component)

@@ -1,0 +1,2 @@
+/** Internals of pgq-prometheus: not API, may change. */
+package io.pgq.prometheus.internal;
