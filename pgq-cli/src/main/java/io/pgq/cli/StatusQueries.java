@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads what {@code pgq status} shows: queues and consumers ({@code pgq.get_queue_info},
- * {@code pgq.get_consumer_info}), the ticker's sessions, retry-queue sizes, dead letters and
- * each consumer's lag. Reading only; {@link StatusView} renders. Not thread-safe (one use).
+ * {@code pgq.get_consumer_info}, with each consumer's event lag), the ticker's sessions,
+ * retry-queue sizes and dead letters. Reading only; {@link StatusView} renders. Not thread-safe (one use).
  */
 final class StatusQueries {
 
@@ -53,7 +53,8 @@ final class StatusQueries {
             if ((queue == null && !folded) || q.name().equals(queue)) {
                 String dlq = q.name() + ConsumerConfig.DEAD_LETTER_SUFFIX;
                 boolean hasDlq = deadLetterQueues.contains(dlq);
-                queues.add(new QueueRow(q.name(), q.lastTickId(), q.tickerLag(), q.tickerMaxLag(), q.eventsPerSecond(),
+                queues.add(new QueueRow(q.name(), q.lastTickId(), q.tickerLag(),
+                        q.tickerStalled(QueueInfo.DEFAULT_TICK_GRACE), q.eventsPerSecond(),
                         q.newEvents(), retryQueue.getOrDefault(q.name(), 0L), q.tables(), q.currentTable(),
                         q.lastRotation() == null ? null : Duration.between(q.lastRotation(), OffsetDateTime.now()),
                         q.tickerPaused(), hasDlq ? dlq : null, hasDlq ? deadLetters(dlq) : null));
@@ -65,7 +66,7 @@ final class StatusQueries {
         for (ConsumerInfo i : pgq.admin().consumers()) {
             if (shown.contains(i.queue()) && !(deadLetterQueues.contains(i.queue())
                     && i.consumer().equals(DeadLetters.RESEND_CONSUMER))) {
-                consumers.add(new ConsumerRow(i.queue(), i.consumer(), i.lastTick() == null ? null : lag(i),
+                consumers.add(new ConsumerRow(i.queue(), i.consumer(), i.lastTick() == null ? null : i.eventLag(),
                         i.pendingEvents(), retries.getOrDefault(i.queue() + '\0' + i.consumer(), 0L), i.lastSeen(),
                         i.lastTick(), i.currentBatch()));
             }
@@ -106,26 +107,6 @@ final class StatusQueries {
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
-            }
-        }
-    }
-
-    /**
-     * How late the consumer is: the age of the oldest event committed after its position
-     * (ticked or not yet), zero when there is none.
-     */
-    private Duration lag(ConsumerInfo i) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT extract(epoch FROM now() - min(e.ev_time)) FROM "
-                + DlqCommand.dataTable(c, i.queue()) + " e, pgq.tick t JOIN pgq.queue q ON q.queue_id = t.tick_queue "
-                + "WHERE q.queue_name = ? AND t.tick_id = ? "
-                + "AND e.ev_txid >= txid_snapshot_xmin(t.tick_snapshot) "
-                + "AND NOT txid_visible_in_snapshot(e.ev_txid, t.tick_snapshot)")) {
-            st.setString(1, i.queue());
-            st.setLong(2, i.lastTick());
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                double seconds = rs.getDouble(1);
-                return rs.wasNull() ? Duration.ZERO : Duration.ofMillis(Math.max(0, Math.round(seconds * 1000)));
             }
         }
     }

@@ -18,9 +18,6 @@ import java.util.List;
 record StatusReport(String database, String server, TickerStatus ticker, List<QueueRow> queues,
                     List<ConsumerRow> consumers) {
 
-    /** Events waiting this long beyond a queue's ticker_max_lag without a tick mean no ticker runs. */
-    static final Duration TICKER_GRACE = Duration.ofSeconds(10);
-
     /**
      * A session of a pgq ticker.
      *
@@ -46,7 +43,7 @@ record StatusReport(String database, String server, TickerStatus ticker, List<Qu
      * @param name          queue name
      * @param lastTickId    newest tick
      * @param tickerLag     age of the newest tick
-     * @param tickerMaxLag  the queue's ticker_max_lag
+     * @param tickerStalled events wait and the tick is overdue ({@link io.pgq.core.QueueInfo#tickerStalled})
      * @param eventsPerSecond recent insert rate or {@code null}
      * @param newEvents     events since the newest tick
      * @param retryQueue    events of this queue waiting in the retry queue
@@ -57,7 +54,7 @@ record StatusReport(String database, String server, TickerStatus ticker, List<Qu
      * @param deadLetterQueue the dead-letter queue {@code <name>.dlq}, or {@code null}
      * @param deadLetters   dead letters in it not yet re-sent, or {@code null}
      */
-    record QueueRow(String name, long lastTickId, Duration tickerLag, Duration tickerMaxLag, Double eventsPerSecond,
+    record QueueRow(String name, long lastTickId, Duration tickerLag, boolean tickerStalled, Double eventsPerSecond,
                     long newEvents, long retryQueue, int tables, int currentTable, Duration lastRotation,
                     boolean paused, String deadLetterQueue, Long deadLetters) {
     }
@@ -77,12 +74,11 @@ record StatusReport(String database, String server, TickerStatus ticker, List<Qu
                        Duration lastSeen, Long position, Long batch) {
     }
 
-    /** "no ticker seems to run" when a queue's events waited clearly longer for a tick than its settings allow. */
+    /** "no ticker seems to run" when a queue's events waited longer for a tick than its settings allow, plus a grace period. */
     List<String> warnings() {
         List<String> warnings = new ArrayList<>();
         for (QueueRow q : queues) {
-            if (!q.paused() && q.newEvents() > 0 && q.tickerLag() != null
-                    && q.tickerLag().compareTo(q.tickerMaxLag().plus(TICKER_GRACE)) > 0) {
+            if (q.tickerStalled()) {
                 warnings.add("no ticker seems to run on database " + database + " (" + server + "): queue " + q.name()
                         + " has " + q.newEvents() + " new events and no tick for " + Tables.duration(q.tickerLag())
                         + "; start `pgq ticker`");
