@@ -7,9 +7,11 @@ import io.pgq.consumer.Outcome;
 import io.pgq.consumer.PgqConsumer;
 import io.pgq.consumer.RetryPolicy;
 import io.pgq.core.EventType;
+import io.pgq.core.Health;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
 import io.pgq.core.QueueInfo;
+import io.pgq.prometheus.PgqMetricsServer;
 import io.pgq.ticker.Ticker;
 import io.pgq.ticker.TickerConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -19,15 +21,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,6 +62,8 @@ class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "With --db: leave the demo's queues and consumers in the database "
             + "(by default the demo drops what it created when it stops, also on Ctrl-C and SIGTERM).")
     boolean keep;
+    @Mixin
+    MetricsPort metricsPort;
 
     /** How long Ctrl-C or SIGTERM wait for the demo to stop its consumers and drop its queues. */
     private static final Duration CLEANUP_WAIT = Duration.ofSeconds(30);
@@ -83,6 +91,7 @@ class DemoCommand implements Callable<Integer> {
         if (rate < 1 || members < 1) {
             throw new CliException("--rate and --members must be at least 1");
         }
+        metricsPort.validate();
         PgqCommand.daemonLogging();
         EmbeddedPostgres embedded = null;
         Path dataDir = null;
@@ -139,7 +148,11 @@ class DemoCommand implements Callable<Integer> {
         consumer.start();
         Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
         producer.start();
-        try {
+        Map<String, Supplier<Health>> checks = new LinkedHashMap<>();
+        checks.put("ticker", () -> ticker.isHealthy() ? Health.healthy(ticker.state().toString())
+                : Health.unhealthy("the ticker cannot reach the database"));
+        checks.put("consumer " + GROUP, consumer::health);
+        try (PgqMetricsServer server = metricsPort.start(metrics, checks, out)) {
             progress(pgq);
         } finally {
             running.set(false);

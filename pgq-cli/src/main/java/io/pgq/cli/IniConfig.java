@@ -33,7 +33,7 @@ final class IniConfig {
     static final Set<String> PGQADM_KEYS = Set.of("job_name", "db", "maint_delay_min", "loop_delay", "logfile", "pidfile");
     /** pgq-java's own keys. */
     static final Set<String> OWN_KEYS = Set.of("tick_period", "max_tick_lag", "retry_period", "maint_period",
-            "leader_check_period", "unhealthy_after", "notify", "keep_running_when_unhealthy");
+            "leader_check_period", "unhealthy_after", "notify", "keep_running_when_unhealthy", "metrics_port");
     /** Keys of SkyTools scripts that pgq-java accepts and ignores (logging and retry settings of the Python framework). */
     static final Set<String> SKYTOOLS_IGNORED = Set.of("use_skylog", "skylog_locations", "log_count", "log_size",
             "logfmt_console", "logfmt_console_verbose", "logfmt_file", "logfmt_file_verbose", "logdatefmt_console",
@@ -186,6 +186,12 @@ final class IniConfig {
                 }
                 case "notify", "keep_running_when_unhealthy" -> bool(key, value);
                 case "db" -> ConnInfo.toJdbcUrl(value);
+                case "metrics_port" -> {
+                    if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65535) {
+                        throw new CliException("metrics_port must be a port number from 0 to 65535, got '"
+                                + Text.escape(value) + "'");
+                    }
+                }
                 case "job_name" -> {
                     if (value.isBlank()) {
                         throw new CliException("job_name must not be empty");

@@ -1,6 +1,12 @@
 package io.pgq.cli;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.consumer.ConsumerMetrics;
 import io.pgq.core.ConsumerPosition;
+import io.pgq.core.Health;
+import io.pgq.prometheus.PgqMetricsServer;
+import java.util.Map;
 import io.pgq.core.Pgq;
 import io.pgq.ticker.TickerConfig;
 import java.sql.Connection;
@@ -39,12 +45,20 @@ class TailCommand implements Callable<Integer> {
 
     /** How long SIGINT/SIGTERM wait for the temporary consumer to be unregistered. */
     private static final Duration CLEANUP_WAIT = Duration.ofSeconds(15);
+    /** /health says unhealthy when no poll of the queue succeeded for this long. */
+    private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(30);
+
+    @Mixin
+    MetricsPort metricsPort;
+    private final MetricRegistry metrics = new MetricRegistry();
+    private volatile long lastPollNanos = System.nanoTime();
 
     @Override
     public Integer call() throws SQLException {
         if (limit != null) {
             Options.atLeast("--limit", limit, 1);
         }
+        metricsPort.validate();
         ConsumerPosition position = from == null ? null : Positions.parse(from);
         boolean temporary = consumer == null;
         String name = temporary ? "pgq-tail-" + ProcessHandle.current().pid() : consumer;
@@ -54,8 +68,10 @@ class TailCommand implements Callable<Integer> {
             } else if (temporary || pgq.admin().consumer(queue, name).isEmpty()) {
                 pgq.admin().registerConsumer(queue, name, ConsumerPosition.latest());
             }
-            try {
-                follow(pgq, name, exit);
+            Meter events = metrics.meter(ConsumerMetrics.events(queue, name));
+            try (PgqMetricsServer server = metricsPort.start(metrics, Map.of("tail " + queue, () -> health(name)),
+                    System.err)) {
+                follow(pgq, name, exit, events);
             } finally {
                 if (temporary) {
                     pgq.admin().unregisterConsumer(queue, name);
@@ -65,18 +81,27 @@ class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void follow(Pgq pgq, String name, OrderlyExit exit) throws SQLException {
+    private Health health(String name) {
+        Duration since = Duration.ofNanos(System.nanoTime() - lastPollNanos);
+        return since.compareTo(HEALTHY_WITHIN) <= 0 ? Health.healthy("following queue " + queue + " as " + name)
+                : Health.unhealthy("no successful poll of queue " + queue + " for " + Tables.duration(since));
+    }
+
+    private void follow(Pgq pgq, String name, OrderlyExit exit, Meter events) throws SQLException {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long printed = 0;
         try (Connection c = pgq.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("LISTEN " + TickerConfig.NOTIFY_CHANNEL);
             while (!exit.stopRequested() && System.nanoTime() < deadline && (limit == null || printed < limit)) {
                 Long batch = nextBatch(c, name);
+                lastPollNanos = System.nanoTime();
                 if (batch == null) {
                     c.unwrap(PGConnection.class).getNotifications(250);
                     continue;
                 }
-                printed += print(c, batch, limit == null ? Long.MAX_VALUE : limit - printed);
+                long n = print(c, batch, limit == null ? Long.MAX_VALUE : limit - printed);
+                events.mark(n);
+                printed += n;
                 st.execute("SELECT pgq.finish_batch(" + batch + ")");
             }
         }

@@ -1,6 +1,7 @@
 package io.pgq.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import io.pgq.core.Health;
 import io.pgq.ticker.Ticker;
 import io.pgq.ticker.TickerConfig;
 import io.pgq.ticker.TickerMetrics;
@@ -9,12 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,11 +53,16 @@ class TickerCommand implements Callable<Integer> {
     @Option(names = "--stats-period", converter = Durations.Converter.class, paramLabel = "DURATION",
             description = "How often to log a stats line (default 30s).")
     Duration statsPeriod = Duration.ofSeconds(30);
+    @Mixin
+    MetricsPort metricsPort;
 
     @Override
     public Integer call() throws Exception {
+        metricsPort.validate();
         IniConfig ini = config == null ? null : IniConfig.read(config);
         TickerConfig tickerConfig = tickerConfig(ini);
+        Integer port = metricsPort.port != null ? metricsPort.port
+                : ini != null && ini.get("metrics_port") != null ? Integer.valueOf(ini.get("metrics_port")) : null;
         List<String> urls = urls(ini);
         String jobName = ini != null && ini.get("job_name") != null ? ini.get("job_name") : "pgq-ticker";
         Logging.configureFile(ini == null ? null : ini.get("logfile"));
@@ -77,6 +87,16 @@ class TickerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "pgq-ticker-shutdown"));
         tickers.forEach(Ticker::start);
+        Map<String, Supplier<Health>> checks = new LinkedHashMap<>();
+        for (int i = 0; i < tickers.size(); i++) {
+            Ticker t = tickers.get(i);
+            String where = databases.get(i).where();
+            checks.put("ticker " + t.name(), () -> t.isHealthy()
+                    ? Health.healthy(t.state() + " on database " + where)
+                    : Health.unhealthy("cannot reach database " + where + " for more than "
+                            + Tables.duration(tickerConfig.unhealthyAfter())));
+        }
+        MetricsPort.start(port, metrics, checks, System.out);
         return watch(new TickerStates(jobName, tickers, databases), metrics, stopped, tickerConfig, ini);
     }
 
