@@ -83,8 +83,8 @@ class IniConfigTest {
                 ini + " line 7: '%(nowhere)s/t.log' refers to %(nowhere)s, which the file does not set",
                 ini + " line 8: a lone '%' in '100% sure'; write %% for a percent sign or %(key)s for another key's value",
                 ini + " line 9: unknown key 'tick_speed'; known keys: db, job_name, logfile, loop_delay, maint_delay_min, "
-                        + "pidfile, keep_running_when_unhealthy, leader_check_period, maint_period, max_tick_lag, notify, "
-                        + "retry_period, tick_period, unhealthy_after (and SkyTools' logging keys, which are ignored)"));
+                        + "pidfile, keep_running_when_unhealthy, leader_check_period, maint_period, max_tick_lag, "
+                        + "metrics_port, notify, retry_period, tick_period, unhealthy_after (and SkyTools' logging keys, which are ignored)"));
     }
 
     @Test

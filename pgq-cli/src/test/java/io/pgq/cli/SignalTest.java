@@ -53,7 +53,7 @@ class SignalTest {
         try (Pgq pgq = Pgq.create(PgqConfig.builder().dataSource(db.dataSource()).build());
              CliProcess demo = CliProcess.start("demo-" + signal, "demo", "--rate", "50", "--db", CliTest.url(db))) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(demo.output())
-                    .as("the demo's output until it runs").contains("handled"));
+                    .as("the demo's output until it runs").contains(" delivered "));
             assertThat(pgq.admin().queues()).extracting(io.pgq.core.QueueInfo::name)
                     .contains(DemoCommand.QUEUE, DemoCommand.QUEUE + ".dlq");
 
