@@ -18,11 +18,11 @@ class ConsumerCommand {
     static class Register implements Callable<Integer> {
         @Mixin
         Database database;
-        @Option(names = "--at", paramLabel = "POSITION", description = "earliest, latest, tick:N or a timestamp.")
+        @Option(names = "--at", paramLabel = "POSITION", description = "Where to start: " + PositionArgument.FORMS + ".")
         String at;
-        @Parameters(index = "0", paramLabel = "QUEUE")
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;
-        @Parameters(index = "1", paramLabel = "CONSUMER")
+        @Parameters(index = "1", paramLabel = "CONSUMER", description = "Consumer name.")
         String consumer;
 
         @Override
@@ -42,9 +42,9 @@ class ConsumerCommand {
     static class Unregister implements Callable<Integer> {
         @Mixin
         Database database;
-        @Parameters(index = "0", paramLabel = "QUEUE")
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;
-        @Parameters(index = "1", paramLabel = "CONSUMER")
+        @Parameters(index = "1", paramLabel = "CONSUMER", description = "Consumer name.")
         String consumer;
 
         @Override
@@ -63,11 +63,11 @@ class ConsumerCommand {
     static class Reposition implements Callable<Integer> {
         @Mixin
         Database database;
-        @Option(names = "--to", required = true, paramLabel = "POSITION", description = "earliest, latest, tick:N or a timestamp.")
+        @Option(names = "--to", required = true, paramLabel = "POSITION", description = "Where to start: " + PositionArgument.FORMS + ".")
         String to;
-        @Parameters(index = "0", paramLabel = "QUEUE")
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
         String queue;
-        @Parameters(index = "1", paramLabel = "CONSUMER")
+        @Parameters(index = "1", paramLabel = "CONSUMER", description = "Consumer name.")
         String consumer;
 
         @Override

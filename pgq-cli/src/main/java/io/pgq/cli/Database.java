@@ -13,7 +13,8 @@ final class Database {
     static final String ENV = "PGQ_DB_URL";
 
     @Option(names = "--db", paramLabel = "URL", description = "Database: a JDBC URL (jdbc:postgresql://host:5432/db"
-            + "?user=u&password=p) or a libpq string (dbname=db host=h user=u). Default: $" + ENV + ".")
+            + "?user=u&password=p), a URI as psql takes it (postgresql://user:password@host1:5432,host2/db?sslmode=require)"
+            + " or a libpq string (dbname=db host=h user=u). Default: $" + ENV + ".")
     String db;
 
     String jdbcUrl() {
@@ -33,6 +34,24 @@ final class Database {
         }
         ds.setConnectTimeout(10);
         return ds;
+    }
+
+    /** {@code host:port} (or {@code host1:port1,host2:port2}) of a JDBC URL, for messages. */
+    static String server(String jdbcUrl) {
+        PGSimpleDataSource ds = dataSource(jdbcUrl);
+        String[] hosts = ds.getServerNames();
+        int[] ports = ds.getPortNumbers();
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < hosts.length; i++) {
+            s.append(i == 0 ? "" : ",").append(hosts[i]).append(':')
+                    .append(ports == null || ports.length <= i || ports[i] == 0 ? 5432 : ports[i]);
+        }
+        return s.toString();
+    }
+
+    /** {@code host:port/database} of a JDBC URL, for log lines. */
+    static String describe(String jdbcUrl) {
+        return server(jdbcUrl) + "/" + dataSource(jdbcUrl).getDatabaseName();
     }
 
     PGSimpleDataSource dataSource() {

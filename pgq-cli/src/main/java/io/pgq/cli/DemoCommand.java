@@ -2,15 +2,16 @@ package io.pgq.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.pgq.consumer.ConsumerConfig;
-import io.pgq.consumer.ConsumerMetrics;
 import io.pgq.consumer.DeadLetters;
 import io.pgq.consumer.Outcome;
 import io.pgq.consumer.PgqConsumer;
 import io.pgq.consumer.RetryPolicy;
 import io.pgq.core.EventType;
+import io.pgq.core.Health;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
 import io.pgq.core.QueueInfo;
+import io.pgq.prometheus.PgqMetricsServer;
 import io.pgq.ticker.Ticker;
 import io.pgq.ticker.TickerConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -21,15 +22,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,6 +60,14 @@ class DemoCommand implements Callable<Integer> {
     int rate = 200;
     @Option(names = "--members", paramLabel = "N", description = "Consumer group members (default ${DEFAULT-VALUE}).")
     int members = 3;
+    @Option(names = "--keep", description = "With --db: leave the demo's queues and consumers in the database "
+            + "(by default the demo drops what it created when it stops, also on Ctrl-C and SIGTERM).")
+    boolean keep;
+    @Mixin
+    MetricsPort metricsPort;
+
+    /** How long Ctrl-C or SIGTERM wait for the demo to stop its consumers and drop its queues. */
+    private static final Duration CLEANUP_WAIT = Duration.ofSeconds(30);
 
     /** The demo's payload: an order, typed by its {@code @EventType}. */
     @EventType("order.placed")
@@ -62,10 +75,14 @@ class DemoCommand implements Callable<Integer> {
                               boolean poison) {
     }
 
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong handled = new AtomicLong();
+    /** Attempts per order before it becomes a dead letter. */
+    static final int MAX_ATTEMPTS = 3;
+
+    private final DemoCounts counts = new DemoCounts();
     private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Counted down by Ctrl-C, SIGTERM or the end of --duration. */
+    private final CountDownLatch stop = new CountDownLatch(1);
     /** Counted down when the demo has stopped everything it started, the embedded server last. */
     private final CountDownLatch finished = new CountDownLatch(1);
     private final PrintStream out = System.out;
@@ -75,13 +92,14 @@ class DemoCommand implements Callable<Integer> {
         if (rate < 1 || members < 1) {
             throw new CliException("--rate and --members must be at least 1");
         }
+        metricsPort.validate();
         PgqCommand.daemonLogging();
         EmbeddedPostgres embedded = null;
         Path dataDir = null;
         String url;
         if (db != null) {
             url = ConnInfo.toJdbcUrl(db);
-            out.println("Using database " + url.replaceAll("(?i)password=[^&]*", "password=****"));
+            out.println("Using database " + ConnInfo.masked(url));
         } else {
             dataDir = Files.createTempDirectory("pgq-demo-");
             out.println("Starting an embedded PostgreSQL 17 (data in " + dataDir + ", deleted on exit) ...");
@@ -95,7 +113,7 @@ class DemoCommand implements Callable<Integer> {
             url = embedded.getJdbcUrl("postgres", "postgres");
             out.println("Embedded PostgreSQL listening on port " + embedded.getPort());
         }
-        try {
+        try (OrderlyExit exit = OrderlyExit.install("pgq-demo", CLEANUP_WAIT, this::requestStop)) {
             return run(url);
         } finally {
             if (embedded != null) {
@@ -112,35 +130,50 @@ class DemoCommand implements Callable<Integer> {
         try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(url).maximumPoolSize(members + 6)
                 .metricRegistry(metrics).build())) {
             out.println("pgq schema installed; queue " + QUEUE + ", consumer group " + GROUP + " with " + members + " members");
-            pgq.admin().createQueue(QUEUE);
-            Ticker ticker = Ticker.builder("demo", ds).config(TickerConfig.defaults()).metrics(metrics).build();
-            PgqConsumer consumer = consumer(pgq);
-            ticker.start();
-            consumer.start();
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                running.set(false);
-                stop.countDown();
-            }, "pgq-demo-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
-            producer.start();
-            progress(pgq, metrics, stop);
+            DemoObjects objects = DemoObjects.create(pgq.admin(), QUEUE, QUEUE + ConsumerConfig.DEAD_LETTER_SUFFIX);
+            try {
+                demo(pgq, ds, metrics);
+            } finally {
+                if (db != null) {
+                    objects.cleanUp(keep, out, db);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void demo(Pgq pgq, PGSimpleDataSource ds, MetricRegistry metrics) throws InterruptedException {
+        Ticker ticker = Ticker.builder("demo", ds).config(TickerConfig.defaults()).metrics(metrics).build();
+        PgqConsumer consumer = consumer(pgq);
+        ticker.start();
+        consumer.start();
+        Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
+        producer.start();
+        Map<String, Supplier<Health>> checks = new LinkedHashMap<>();
+        checks.put("ticker", () -> ticker.isHealthy() ? Health.healthy(ticker.role().toString())
+                : Health.unhealthy("the ticker cannot reach the database"));
+        checks.put("consumer " + GROUP, consumer::health);
+        try (PgqMetricsServer server = metricsPort.start(metrics, checks, out)) {
+            progress(pgq);
+        } finally {
             running.set(false);
             producer.join(5_000);
             out.println("Stopping: finishing the batches in hand ...");
             consumer.stop(Duration.ofSeconds(10));
             ticker.stop(Duration.ofSeconds(5));
-            summary(pgq, metrics);
-            removeHook(hook);
         }
-        return 0;
+        summary();
+    }
+
+    private void requestStop() {
+        running.set(false);
+        stop.countDown();
     }
 
     private PgqConsumer consumer(Pgq pgq) {
         ConsumerConfig config = ConsumerConfig.builder(QUEUE, GROUP)
                 .groupMembers(members)
-                .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofSeconds(1))
+                .retryPolicy(RetryPolicy.builder().maxAttempts(MAX_ATTEMPTS).initialDelay(Duration.ofSeconds(1))
                         .multiplier(2).maxDelay(Duration.ofSeconds(4)).build())
                 .build();
         return PgqConsumer.builder(pgq, config)
@@ -149,13 +182,16 @@ class DemoCommand implements Callable<Integer> {
                     if (event.retryCount() == 0) {
                         latencyMicros.recordValue(Math.max(0, Duration.between(order.placedAt(), Instant.now()).toNanos() / 1_000));
                     }
+                    boolean lastAttempt = event.retryCount() + 1 >= MAX_ATTEMPTS;
                     if (order.poison()) {
+                        counts.failed(order.orderId(), lastAttempt);
                         throw new IllegalStateException("order " + order.orderId() + " has an invalid amount");
                     }
                     if (order.flaky() && event.retryCount() < 2) {
+                        counts.failed(order.orderId(), lastAttempt);
                         throw new UncheckedIOException(new IOException("payment service timed out"));
                     }
-                    handled.incrementAndGet();
+                    counts.delivered(order.orderId());
                     return Outcome.done();
                 })
                 .build();
@@ -167,11 +203,13 @@ class DemoCommand implements Callable<Integer> {
         for (long i = 1; running.get(); i++) {
             boolean poison = i == 100;
             boolean flaky = !poison && i % 97 == 0;
+            // counted before the send: a consumer may handle the order before send() returns
+            counts.sent();
             try {
                 pgq.producer().send(QUEUE, new OrderPlaced(i, "customer-" + (i % 50), 1_000 + i % 9_000,
                         Instant.now(), flaky, poison));
-                sent.incrementAndGet();
             } catch (RuntimeException e) {
+                counts.unsent();
                 out.println("producer: " + e.getMessage());
             }
             next += intervalNanos;
@@ -186,34 +224,30 @@ class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void progress(Pgq pgq, MetricRegistry metrics, CountDownLatch stop) throws InterruptedException {
+    private void progress(Pgq pgq) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         out.println("Running" + (duration == null ? " until Ctrl-C" : " for " + Tables.duration(duration)) + ":");
-        long lastSent = 0;
-        long lastEvents = 0;
+        DemoCounts.Snapshot last = counts.snapshot();
         while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-            long s = sent.get();
-            long events = metrics.meter(ConsumerMetrics.events(QUEUE, GROUP)).getCount();
+            DemoCounts.Snapshot now = counts.snapshot();
             QueueInfo info = pgq.admin().queue(QUEUE).orElseThrow();
-            out.printf(Locale.ROOT, "%4ds  sent %7d (%4d/s)  handled %7d (%4d/s)  retries %4d  dead letters %d  "
-                            + "ticker lag %s  latency p50 %s p99 %s%n",
-                    (System.nanoTime() - start) / 1_000_000_000L, s, s - lastSent, events, events - lastEvents,
-                    metrics.meter(ConsumerMetrics.retries(QUEUE, GROUP)).getCount(),
-                    metrics.meter(ConsumerMetrics.deadLetters(QUEUE, GROUP)).getCount(),
+            out.printf(Locale.ROOT, "%4ds  sent %7d (%4d/s)  delivered %7d (%4d/s)  in flight %4d  retried %3d  "
+                            + "dead-lettered %d  ticker lag %s  latency p50 %s p99 %s%n",
+                    (System.nanoTime() - start) / 1_000_000_000L, now.sent(), now.sent() - last.sent(), now.delivered(),
+                    now.delivered() - last.delivered(), now.inFlight(), now.retried(), now.deadLettered(),
                     Tables.duration(info.tickerLag()), millis(latencyMicros.getValueAtPercentile(50)),
                     millis(latencyMicros.getValueAtPercentile(99)));
-            lastSent = s;
-            lastEvents = events;
+            last = now;
         }
     }
 
-    private void summary(Pgq pgq, MetricRegistry metrics) {
-        long deadLetters = metrics.meter(ConsumerMetrics.deadLetters(QUEUE, GROUP)).getCount();
-        out.printf(Locale.ROOT, "Summary: sent %d orders, handled %d, retries %d, dead letters %d; send-to-handler "
-                        + "latency p50 %s, p99 %s, max %s%n", sent.get(), handled.get(),
-                metrics.meter(ConsumerMetrics.retries(QUEUE, GROUP)).getCount(), deadLetters,
-                millis(latencyMicros.getValueAtPercentile(50)), millis(latencyMicros.getValueAtPercentile(99)),
+    private void summary() {
+        DemoCounts.Snapshot c = counts.snapshot();
+        out.printf(Locale.ROOT, "Summary: sent %d orders: delivered %d, dead-lettered %d, in flight at the stop %d "
+                        + "(waiting for a tick or a retry; they stay in the queue); retried %d times; send-to-handler "
+                        + "latency p50 %s, p99 %s, max %s%n", c.sent(), c.delivered(), c.deadLettered(), c.inFlight(),
+                c.retried(), millis(latencyMicros.getValueAtPercentile(50)), millis(latencyMicros.getValueAtPercentile(99)),
                 millis(latencyMicros.getMaxValue()));
         out.println("Dead letters are events in the queue " + QUEUE + ".dlq; inspect or re-send them with "
                 + "'pgq dlq list " + QUEUE + ".dlq' and 'pgq dlq resend " + QUEUE + ".dlq'.");
@@ -239,14 +273,6 @@ class DemoCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             System.err.println("Could not stop the embedded PostgreSQL: " + e.getMessage());
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the JVM is already exiting
         }
     }
 }

@@ -26,14 +26,29 @@ final class Durations {
             case "m", "min" -> value * 60_000;
             default -> value * 3_600_000;
         };
+        return ofMillis(what, text, millis);
+    }
+
+    /** {@code millis} as a Duration; refused (never capped) when it does not fit: about 292 years. */
+    static Duration ofMillis(String what, String text, double millis) {
+        if (!(millis * 1_000_000 < Long.MAX_VALUE)) {
+            throw new CliException(what + ": '" + text + "' is too long; the longest is " + MAX_HOURS + "h");
+        }
         return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
+
+    /** The longest duration accepted, in whole hours. */
+    static final long MAX_HOURS = Long.MAX_VALUE / 3_600_000_000_000L;
 
     /** picocli converter. */
     static final class Converter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return parse("duration", value);
+            try {
+                return parse("duration", value);
+            } catch (CliException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -2,9 +2,17 @@ package io.pgq.cli;
 
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.Pgq;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,48 +21,118 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code pgq insert}: one event from arguments, or one event per line of standard input. */
+/**
+ * {@code pgq insert}: one event from arguments, or one event per line of standard input. The
+ * lines are inserted in one transaction: a line that is not valid UTF-8 is refused with its
+ * number and nothing is inserted. An argument with bytes the system could not decode (shown by
+ * Java as U+FFFD) is refused too.
+ */
 @Command(name = "insert", mixinStandardHelpOptions = true,
-        description = "Insert an event (QUEUE TYPE DATA), or with no DATA one event per line of standard input.")
+        description = "Insert an event (QUEUE TYPE DATA), or with no DATA one event per line of standard input "
+                + "(all lines in one transaction: a bad line inserts nothing).")
 class InsertCommand implements Callable<Integer> {
 
     private static final int CHUNK = 1_000;
 
     @Mixin
     Database database;
-    @Option(names = "--extra1") String extra1;
-    @Option(names = "--extra2") String extra2;
-    @Option(names = "--extra3") String extra3;
-    @Option(names = "--extra4") String extra4;
-    @Parameters(index = "0", paramLabel = "QUEUE")
+    @Option(names = "--extra1", paramLabel = "TEXT", description = "The events' ev_extra1 (in PgQ often the source table).")
+    String extra1;
+    @Option(names = "--extra2", paramLabel = "TEXT", description = "The events' ev_extra2.")
+    String extra2;
+    @Option(names = "--extra3", paramLabel = "TEXT", description = "The events' ev_extra3.")
+    String extra3;
+    @Option(names = "--extra4", paramLabel = "TEXT", description = "The events' ev_extra4.")
+    String extra4;
+    @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
     String queue;
-    @Parameters(index = "1", paramLabel = "TYPE")
+    @Parameters(index = "1", paramLabel = "TYPE", description = "Event type (ev_type), e.g. order.placed.")
     String type;
-    @Parameters(index = "2", arity = "0..1", paramLabel = "DATA")
+    @Parameters(index = "2", arity = "0..1", paramLabel = "DATA", description = "Event data (ev_data). Without it, "
+            + "every line of standard input is one event's data (UTF-8).")
     String data;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException, SQLException {
+        checkDecoded("QUEUE", queue);
+        checkDecoded("TYPE", type);
+        checkDecoded("DATA", data);
+        checkDecoded("--extra1", extra1);
+        checkDecoded("--extra2", extra2);
+        checkDecoded("--extra3", extra3);
+        checkDecoded("--extra4", extra4);
         try (Pgq pgq = database.client()) {
             if (data != null) {
                 System.out.println(pgq.producer().send(queue, event(data)));
                 return 0;
             }
-            long total = 0;
-            List<OutgoingEvent> chunk = new ArrayList<>();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                chunk.add(event(line));
-                if (chunk.size() == CHUNK) {
-                    total += pgq.producer().sendAll(queue, chunk).length;
-                    chunk.clear();
-                }
-            }
-            if (!chunk.isEmpty()) {
-                total += pgq.producer().sendAll(queue, chunk).length;
-            }
+            long total = insertLines(pgq, new BufferedInputStream(System.in));
             System.out.println("Inserted " + total + " events into " + queue);
             return 0;
+        }
+    }
+
+    /** All lines in one transaction; rolled back (and refused) at the first line that is not UTF-8. */
+    private long insertLines(Pgq pgq, InputStream in) throws IOException, SQLException {
+        try (Connection c = pgq.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long total = 0;
+                List<OutgoingEvent> chunk = new ArrayList<>();
+                CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+                long number = 0;
+                for (byte[] line = readLine(in); line != null; line = readLine(in)) {
+                    number++;
+                    chunk.add(event(decode(utf8, line, number)));
+                    if (chunk.size() == CHUNK) {
+                        total += pgq.producer().sendAll(c, queue, chunk).length;
+                        chunk.clear();
+                    }
+                }
+                if (!chunk.isEmpty()) {
+                    total += pgq.producer().sendAll(c, queue, chunk).length;
+                }
+                c.commit();
+                return total;
+            } catch (RuntimeException | IOException | SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static String decode(CharsetDecoder utf8, byte[] line, long number) {
+        try {
+            return utf8.decode(ByteBuffer.wrap(line)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CliException("standard input line " + number + " is not valid UTF-8; nothing was inserted "
+                    + "(convert the input, e.g. with iconv -f LATIN1 -t UTF-8)");
+        }
+    }
+
+    /** The next line without its line end ({@code \n} or {@code \r\n}), or {@code null} at the end. */
+    private static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b = in.read();
+        if (b < 0) {
+            return null;
+        }
+        while (b >= 0 && b != '\n') {
+            line.write(b);
+            b = in.read();
+        }
+        byte[] bytes = line.toByteArray();
+        return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? java.util.Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+    }
+
+    /** Java shows argument bytes it could not decode as U+FFFD: refuse rather than store a replacement character. */
+    private static void checkDecoded(String what, String value) {
+        if (value != null && value.indexOf('\uFFFD') >= 0) {
+            throw new CliException(what + " contains bytes that are not valid in the system's encoding ("
+                    + System.getProperty("sun.jnu.encoding", "unknown") + "), shown as U+FFFD at index "
+                    + value.indexOf('\uFFFD') + "; nothing was inserted (use UTF-8 text, or pipe the data through "
+                    + "standard input)");
         }
     }
 

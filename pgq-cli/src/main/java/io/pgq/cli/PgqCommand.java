@@ -79,12 +79,17 @@ public final class PgqCommand {
         }
     }
 
-    /** Prints the version from the jar manifest. */
+    /** Prints the version, written into {@code version.properties} by the build. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = PgqCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"pgq-java " + (v == null ? "development build" : v)};
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = PgqCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"pgq-java " + p.getProperty("version", "(version unknown: built without Maven)")};
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pgq.cli;
 
 import io.pgq.core.Pgq;
+import io.pgq.core.QueueInfo;
 import io.pgq.core.QueueSettings;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -14,8 +15,41 @@ import picocli.CommandLine.Parameters;
         subcommands = {QueueCommand.Create.class, QueueCommand.Drop.class, QueueCommand.Config.class})
 class QueueCommand {
 
-    /** Ticker and rotation settings shared by create and config. */
-    static class Settings {
+    /** Ticker and rotation settings of create and config: the options, described by each command. */
+    abstract static class Settings {
+
+        abstract Integer maxCount();
+
+        abstract Duration maxLag();
+
+        abstract Duration idlePeriod();
+
+        abstract Duration rotationPeriod();
+
+        boolean any() {
+            return maxCount() != null || maxLag() != null || idlePeriod() != null || rotationPeriod() != null;
+        }
+
+        QueueSettings.Builder builder() {
+            QueueSettings.Builder b = QueueSettings.builder();
+            if (maxCount() != null) {
+                b.tickerMaxCount(maxCount());
+            }
+            if (maxLag() != null) {
+                b.tickerMaxLag(maxLag());
+            }
+            if (idlePeriod() != null) {
+                b.tickerIdlePeriod(idlePeriod());
+            }
+            if (rotationPeriod() != null) {
+                b.rotationPeriod(rotationPeriod());
+            }
+            return b;
+        }
+    }
+
+    /** The settings of a new queue, with PgQ's defaults. */
+    static class NewSettings extends Settings {
         @Option(names = "--max-count", paramLabel = "N", description = "Tick after N new events (default 500).")
         Integer maxCount;
         @Option(names = "--max-lag", paramLabel = "DURATION", converter = Durations.Converter.class,
@@ -28,21 +62,59 @@ class QueueCommand {
                 description = "Shortest time between event-table rotations (default 2h).")
         Duration rotationPeriod;
 
-        QueueSettings.Builder builder() {
-            QueueSettings.Builder b = QueueSettings.builder();
-            if (maxCount != null) {
-                b.tickerMaxCount(maxCount);
-            }
-            if (maxLag != null) {
-                b.tickerMaxLag(maxLag);
-            }
-            if (idlePeriod != null) {
-                b.tickerIdlePeriod(idlePeriod);
-            }
-            if (rotationPeriod != null) {
-                b.rotationPeriod(rotationPeriod);
-            }
-            return b;
+        @Override
+        Integer maxCount() {
+            return maxCount;
+        }
+
+        @Override
+        Duration maxLag() {
+            return maxLag;
+        }
+
+        @Override
+        Duration idlePeriod() {
+            return idlePeriod;
+        }
+
+        @Override
+        Duration rotationPeriod() {
+            return rotationPeriod;
+        }
+    }
+
+    /** Changes to an existing queue: what is omitted stays as it is. */
+    static class Changes extends Settings {
+        @Option(names = "--max-count", paramLabel = "N", description = "Tick after N new events (unchanged when omitted).")
+        Integer maxCount;
+        @Option(names = "--max-lag", paramLabel = "DURATION", converter = Durations.Converter.class,
+                description = "Tick when the newest tick is this old and there are new events (unchanged when omitted).")
+        Duration maxLag;
+        @Option(names = "--idle-period", paramLabel = "DURATION", converter = Durations.Converter.class,
+                description = "Longest gap between ticks of an idle queue (unchanged when omitted).")
+        Duration idlePeriod;
+        @Option(names = "--rotation-period", paramLabel = "DURATION", converter = Durations.Converter.class,
+                description = "Shortest time between event-table rotations (unchanged when omitted).")
+        Duration rotationPeriod;
+
+        @Override
+        Integer maxCount() {
+            return maxCount;
+        }
+
+        @Override
+        Duration maxLag() {
+            return maxLag;
+        }
+
+        @Override
+        Duration idlePeriod() {
+            return idlePeriod;
+        }
+
+        @Override
+        Duration rotationPeriod() {
+            return rotationPeriod;
         }
     }
 
@@ -51,8 +123,8 @@ class QueueCommand {
         @Mixin
         Database database;
         @Mixin
-        Settings settings;
-        @Parameters(paramLabel = "QUEUE")
+        NewSettings settings;
+        @Parameters(paramLabel = "QUEUE", description = "Queue name.")
         String queue;
 
         @Override
@@ -71,7 +143,7 @@ class QueueCommand {
         Database database;
         @Option(names = "--force", description = "Also when consumers are registered (they are unregistered).")
         boolean force;
-        @Parameters(paramLabel = "QUEUE")
+        @Parameters(paramLabel = "QUEUE", description = "Queue name.")
         String queue;
 
         @Override
@@ -84,17 +156,18 @@ class QueueCommand {
         }
     }
 
-    @Command(name = "config", mixinStandardHelpOptions = true, description = "Change a queue's settings, pause or resume it.")
+    @Command(name = "config", mixinStandardHelpOptions = true, description = "Change a queue's settings, pause or "
+            + "resume it; with no option, print its settings.")
     static class Config implements Callable<Integer> {
         @Mixin
         Database database;
         @Mixin
-        Settings settings;
+        Changes settings;
         @Option(names = "--pause", description = "Stop ticking the queue.")
         boolean pause;
         @Option(names = "--resume", description = "Resume ticking the queue.")
         boolean resume;
-        @Parameters(paramLabel = "QUEUE")
+        @Parameters(paramLabel = "QUEUE", description = "Queue name.")
         String queue;
 
         @Override
@@ -107,8 +180,20 @@ class QueueCommand {
                 b.tickerPaused(pause);
             }
             try (Pgq pgq = database.client()) {
-                pgq.admin().configure(queue, b.build());
-                System.out.println("Configured queue " + queue);
+                if (settings.any() || pause || resume) {
+                    pgq.admin().configure(queue, b.build());
+                    System.out.println("Configured queue " + queue);
+                }
+                QueueInfo q = pgq.admin().queue(queue).orElseThrow(() -> new CliException("no such queue: " + queue));
+                System.out.print(new Tables("SETTING", "VALUE", "OPTION")
+                        .row("ticker_max_count", q.tickerMaxCount(), "--max-count")
+                        .row("ticker_max_lag", Tables.duration(q.tickerMaxLag()), "--max-lag")
+                        .row("ticker_idle_period", Tables.duration(q.tickerIdlePeriod()), "--idle-period")
+                        .row("rotation_period", Tables.duration(q.rotationPeriod()), "--rotation-period")
+                        .row("ticker_paused", q.tickerPaused() ? "yes" : "no", "--pause / --resume")
+                        .row("event tables", q.tables(), "-")
+                        .row("external ticker", q.externalTicker() ? "yes" : "no", "-")
+                        .render());
                 return 0;
             }
         }

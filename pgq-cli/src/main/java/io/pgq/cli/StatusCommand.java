@@ -1,46 +1,38 @@
 package io.pgq.cli;
 
-import io.pgq.core.ConsumerInfo;
 import io.pgq.core.Pgq;
-import io.pgq.core.QueueInfo;
-import java.util.List;
-import java.util.Locale;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code pgq status}: queues and consumers with lag and pending events. */
+/**
+ * {@code pgq status}: the ticker, queues (with their retry and dead-letter queues) and consumers
+ * (lag, pending events). {@link StatusQueries} reads, {@link StatusView} renders.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show queues (ticker lag, event rate, new events) and consumers (lag, last seen, pending events).")
+        description = "Show the ticker (leader, standbys, last tick), queues (ticker lag, event rate, new events, "
+                + "retry queue, dead letters, rotation) and consumers (lag, pending events, retries, last seen).")
 class StatusCommand implements Callable<Integer> {
 
     @Mixin
     Database database;
 
-    @Parameters(arity = "0..1", paramLabel = "QUEUE", description = "Only this queue.")
+    @Parameters(arity = "0..1", paramLabel = "QUEUE", description = "Only this queue (default: all queues).")
     String queue;
 
+    @Option(names = "--json", description = "Print the status as one JSON object, for scripts.")
+    boolean json;
+
     @Override
-    public Integer call() {
-        try (Pgq pgq = database.client()) {
-            List<QueueInfo> queues = queue == null ? pgq.admin().queues()
-                    : pgq.admin().queue(queue).map(List::of).orElseThrow(() -> new CliException("no such queue: " + queue));
-            Tables q = new Tables("QUEUE", "LAST-TICK", "TICKER-LAG", "EVENTS/S", "NEW-EVENTS", "TABLES", "PAUSED");
-            for (QueueInfo i : queues) {
-                q.row(i.name(), i.lastTickId(), Tables.duration(i.tickerLag()),
-                        i.eventsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.1f", i.eventsPerSecond()),
-                        i.newEvents(), i.currentTable() + "/" + i.tables(), i.tickerPaused() ? "yes" : "no");
-            }
-            System.out.print(q.render());
-            System.out.println();
-            List<ConsumerInfo> consumers = queue == null ? pgq.admin().consumers() : pgq.admin().consumers(queue);
-            Tables c = new Tables("QUEUE", "CONSUMER", "LAG", "LAST-SEEN", "POSITION", "BATCH", "PENDING-EVENTS");
-            for (ConsumerInfo i : consumers) {
-                c.row(i.queue(), i.consumer(), Tables.duration(i.lag()), Tables.duration(i.lastSeen()), i.lastTick(),
-                        i.currentBatch(), i.pendingEvents());
-            }
-            System.out.print(consumers.isEmpty() ? "(no consumers)\n" : c.render());
+    public Integer call() throws SQLException {
+        String server = Database.server(database.jdbcUrl());
+        try (Pgq pgq = database.client(); Connection c = pgq.dataSource().getConnection()) {
+            StatusReport report = new StatusQueries(pgq, c).read(server, queue);
+            System.out.print(json ? StatusView.json(report) : StatusView.text(report));
             return 0;
         }
     }

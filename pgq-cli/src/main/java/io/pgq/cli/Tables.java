@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints left-aligned text tables like {@code kafka-consumer-groups --describe}. */
+/**
+ * Prints left-aligned text tables like {@code kafka-consumer-groups --describe}. Cells show
+ * control characters escaped ({@link Text#escape}); {@code null} shows as {@code -}.
+ */
 final class Tables {
 
     private final List<String[]> rows = new ArrayList<>();
@@ -17,7 +20,7 @@ final class Tables {
     Tables row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            r[i] = cells[i] == null ? "-" : String.valueOf(cells[i]);
+            r[i] = cells[i] == null ? "-" : Text.escape(String.valueOf(cells[i]));
         }
         rows.add(r);
         return this;

@@ -1,6 +1,12 @@
 package io.pgq.cli;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.pgq.consumer.ConsumerMetrics;
 import io.pgq.core.ConsumerPosition;
+import io.pgq.core.Health;
+import io.pgq.prometheus.PgqMetricsServer;
+import java.util.Map;
 import io.pgq.core.Pgq;
 import io.pgq.ticker.TickerConfig;
 import java.sql.Connection;
@@ -25,11 +31,11 @@ class TailCommand implements Callable<Integer> {
 
     @Mixin
     Database database;
-    @Parameters(paramLabel = "QUEUE")
+    @Parameters(paramLabel = "QUEUE", description = "Queue to follow.")
     String queue;
-    @Option(names = "--consumer", description = "Read as this registered consumer (kept on exit) instead of a temporary one.")
+    @Option(names = "--consumer", paramLabel = "NAME", description = "Read as this registered consumer (kept on exit) instead of a temporary one.")
     String consumer;
-    @Option(names = "--from", paramLabel = "POSITION", description = "earliest, latest (default), tick:N or a timestamp.")
+    @Option(names = "--from", paramLabel = "POSITION", description = "Where to start: " + PositionArgument.FORMS + " (default: latest).")
     String from;
     @Option(names = "--limit", paramLabel = "N", description = "Exit after N events.")
     Long limit;
@@ -37,26 +43,35 @@ class TailCommand implements Callable<Integer> {
             description = "Exit after this long.")
     Duration timeout;
 
-    private volatile boolean running = true;
+    /** How long SIGINT/SIGTERM wait for the temporary consumer to be unregistered. */
+    private static final Duration CLEANUP_WAIT = Duration.ofSeconds(15);
+    /** /health says unhealthy when no poll of the queue succeeded for this long. */
+    private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(30);
+
+    @Mixin
+    MetricsPort metricsPort;
+    private final MetricRegistry metrics = new MetricRegistry();
+    private volatile long lastPollNanos = System.nanoTime();
 
     @Override
-    public Integer call() throws SQLException, InterruptedException {
+    public Integer call() throws SQLException {
+        if (limit != null) {
+            Options.atLeast("--limit", limit, 1);
+        }
+        metricsPort.validate();
+        ConsumerPosition position = from == null ? null : PositionArgument.parse(from);
         boolean temporary = consumer == null;
         String name = temporary ? "pgq-tail-" + ProcessHandle.current().pid() : consumer;
-        try (Pgq pgq = database.client()) {
-            if (from != null) {
-                pgq.admin().registerConsumer(queue, name, ConsumerPosition.parse(from));
+        try (Pgq pgq = database.client(); OrderlyExit exit = OrderlyExit.install("pgq-tail", CLEANUP_WAIT, () -> { })) {
+            if (position != null) {
+                pgq.admin().registerConsumer(queue, name, position);
             } else if (temporary || pgq.admin().consumer(queue, name).isEmpty()) {
                 pgq.admin().registerConsumer(queue, name, ConsumerPosition.latest());
             }
-            Thread main = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                running = false;
-                main.interrupt();
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                follow(pgq, name);
+            Meter events = metrics.meter(ConsumerMetrics.events(queue, name));
+            try (PgqMetricsServer server = metricsPort.start(metrics, Map.of("tail " + queue, () -> health(name)),
+                    System.err)) {
+                follow(pgq, name, exit, events);
             } finally {
                 if (temporary) {
                     pgq.admin().unregisterConsumer(queue, name);
@@ -66,18 +81,27 @@ class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void follow(Pgq pgq, String name) throws SQLException {
+    private Health health(String name) {
+        Duration since = Duration.ofNanos(System.nanoTime() - lastPollNanos);
+        return since.compareTo(HEALTHY_WITHIN) <= 0 ? Health.healthy("following queue " + queue + " as " + name)
+                : Health.unhealthy("no successful poll of queue " + queue + " for " + Tables.duration(since));
+    }
+
+    private void follow(Pgq pgq, String name, OrderlyExit exit, Meter events) throws SQLException {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long printed = 0;
         try (Connection c = pgq.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("LISTEN " + TickerConfig.NOTIFY_CHANNEL);
-            while (running && System.nanoTime() < deadline && (limit == null || printed < limit)) {
+            while (!exit.stopRequested() && System.nanoTime() < deadline && (limit == null || printed < limit)) {
                 Long batch = nextBatch(c, name);
+                lastPollNanos = System.nanoTime();
                 if (batch == null) {
-                    c.unwrap(PGConnection.class).getNotifications(1_000);
+                    c.unwrap(PGConnection.class).getNotifications(250);
                     continue;
                 }
-                printed += print(c, batch, limit == null ? Long.MAX_VALUE : limit - printed);
+                long n = print(c, batch, limit == null ? Long.MAX_VALUE : limit - printed);
+                events.mark(n);
+                printed += n;
                 st.execute("SELECT pgq.finish_batch(" + batch + ")");
             }
         }

@@ -1,6 +1,7 @@
 package io.pgq.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import io.pgq.core.Health;
 import io.pgq.ticker.Ticker;
 import io.pgq.ticker.TickerConfig;
 import io.pgq.ticker.TickerMetrics;
@@ -9,14 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,36 +41,48 @@ class TickerCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "INI file (pgqadm keys job_name, db, "
             + "maint_delay_min, loop_delay, logfile, pidfile, and pgq-java's own; see docs/operations.md).")
     Path config;
-    @Option(names = "--tick-period", converter = Durations.Converter.class, paramLabel = "DURATION")
+    @Option(names = "--tick-period", converter = Durations.Converter.class, paramLabel = "DURATION",
+            description = "Time between tick passes (default 10ms; the config file's tick_period or loop_delay).")
     Duration tickPeriod;
     @Option(names = "--max-tick-lag", paramLabel = "DURATION|off", description = "Cap on how long a queue with new "
             + "events waits for a tick (default 20ms; 'off' keeps each queue's ticker_max_lag).")
     String maxTickLag;
-    @Option(names = "--unhealthy-after", converter = Durations.Converter.class, paramLabel = "DURATION")
+    @Option(names = "--unhealthy-after", converter = Durations.Converter.class, paramLabel = "DURATION",
+            description = "Exit with code 3 when a database stays unreachable this long (default 30s).")
     Duration unhealthyAfter;
     @Option(names = "--keep-running-when-unhealthy", description = "Do not exit when a database stays unreachable.")
     boolean keepRunning;
     @Option(names = "--stats-period", converter = Durations.Converter.class, paramLabel = "DURATION",
             description = "How often to log a stats line (default 30s).")
     Duration statsPeriod = Duration.ofSeconds(30);
+    @Mixin
+    MetricsPort metricsPort;
 
     @Override
     public Integer call() throws Exception {
+        metricsPort.validate();
         IniConfig ini = config == null ? null : IniConfig.read(config);
         TickerConfig tickerConfig = tickerConfig(ini);
+        Integer port = metricsPort.port != null ? metricsPort.port
+                : ini != null && ini.get("metrics_port") != null ? Integer.valueOf(ini.get("metrics_port")) : null;
         List<String> urls = urls(ini);
         String jobName = ini != null && ini.get("job_name") != null ? ini.get("job_name") : "pgq-ticker";
         Logging.configureFile(ini == null ? null : ini.get("logfile"));
         PgqCommand.daemonLogging();
+        if (ini != null) {
+            ini.ignored().forEach(LOG::info);
+        }
         Path pidfile = ini == null || ini.get("pidfile") == null ? null : Path.of(ini.get("pidfile"));
         writePidfile(pidfile);
         MetricRegistry metrics = new MetricRegistry();
+        List<TickedDatabase> databases = TickedDatabase.of(urls);
         List<Ticker> tickers = new ArrayList<>();
-        for (int i = 0; i < urls.size(); i++) {
-            String name = urls.size() == 1 ? jobName : jobName + "-" + (i + 1);
-            tickers.add(Ticker.builder(name, Database.dataSource(urls.get(i))).config(tickerConfig).metrics(metrics).build());
+        for (TickedDatabase d : databases) {
+            tickers.add(Ticker.builder(d.name(), Database.dataSource(d.jdbcUrl())).config(tickerConfig).metrics(metrics)
+                    .build());
         }
         LOG.info("Starting {} for {} database(s)", jobName, tickers.size());   // each ticker logs its configuration
+        databases.forEach(d -> LOG.info("{}: ticker {} ticks database {}", jobName, d.name(), d.where()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             tickers.forEach(t -> t.stop(Duration.ofSeconds(5)));
@@ -73,25 +90,38 @@ class TickerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "pgq-ticker-shutdown"));
         tickers.forEach(Ticker::start);
-        return watch(tickers, metrics, stopped, tickerConfig, ini);
+        Map<String, Supplier<Health>> checks = new LinkedHashMap<>();
+        for (int i = 0; i < tickers.size(); i++) {
+            Ticker t = tickers.get(i);
+            String where = databases.get(i).where();
+            checks.put("ticker " + t.name(), () -> t.isHealthy()
+                    ? Health.healthy(t.role() + " on database " + where)
+                    : Health.unhealthy("cannot reach database " + where + " for more than "
+                            + Tables.duration(tickerConfig.unhealthyAfter())));
+        }
+        MetricsPort.start(port, metrics, checks, System.out);
+        return watch(new TickerStates(jobName, tickers, databases), metrics, stopped, tickerConfig, ini);
     }
 
-    private int watch(List<Ticker> tickers, MetricRegistry metrics, CountDownLatch stopped, TickerConfig config,
+    private int watch(TickerStates states, MetricRegistry metrics, CountDownLatch stopped, TickerConfig config,
                       IniConfig ini) throws InterruptedException {
+        List<Ticker> tickers = states.tickers();
         boolean exitWhenUnhealthy = !(keepRunning || (ini != null && Boolean.TRUE.equals(ini.bool("keep_running_when_unhealthy"))));
         long nextStats = System.nanoTime() + statsPeriod.toNanos();
         while (!stopped.await(1, TimeUnit.SECONDS)) {
+            states.check();
             for (Ticker t : tickers) {
                 if (exitWhenUnhealthy && !t.isHealthy()) {
                     LOG.error("Database {} unreachable for more than {} s: exiting with code {} so that a supervisor "
-                            + "notices (use --keep-running-when-unhealthy to keep retrying)", t.name(),
+                            + "notices (use --keep-running-when-unhealthy to keep retrying)", states.where(t),
                             config.unhealthyAfter().toSeconds(), PgqCommand.EXIT_UNHEALTHY);
                     return PgqCommand.EXIT_UNHEALTHY;
                 }
             }
             if (System.nanoTime() - nextStats > 0) {
                 nextStats = System.nanoTime() + statsPeriod.toNanos();
-                tickers.forEach(t -> LOG.info("{}: {} ticks: {}, maintenance: {}, retries: {}, errors: {}", t.name(),
+                tickers.forEach(t -> LOG.info("{} ({}): {} ticks: {}, maintenance: {}, retries: {}, errors: {}", t.name(),
+                        states.where(t),
                         t.role(), metrics.meter(TickerMetrics.ticks(t.name())).getCount(),
                         metrics.meter(TickerMetrics.maintenance(t.name())).getCount(),
                         metrics.meter(TickerMetrics.retries(t.name())).getCount(),

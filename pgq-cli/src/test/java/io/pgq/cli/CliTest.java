@@ -26,7 +26,11 @@ class CliTest {
     record Run(int exitCode, String out, String err) {
     }
 
-    static synchronized Run run(String stdin, String... args) {
+    static Run run(String stdin, String... args) {
+        return runWithBytes((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    static synchronized Run runWithBytes(byte[] stdin, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         InputStream in = System.in;
@@ -35,7 +39,7 @@ class CliTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(stdin));
             int code = PgqCommand.execute(args);
             return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
@@ -71,8 +75,16 @@ class CliTest {
         }
         assertThat(run(null, "consumer", "reposition", "cli_q", "audit", "--to", "earliest", "--db", url).out())
                 .contains("Moved audit on cli_q to earliest");
+        assertThat(run(null, "consumer", "reposition", "cli_q", "audit", "--to", "30m", "--db", url).out())
+                .contains("Moved audit on cli_q to 30m");
+        assertThat(run(null, "consumer", "register", "cli_q", "late", "--at", "2026-01-01 10:00", "--db", url).out())
+                .contains("Registered late on cli_q");
+        assertThat(run(null, "consumer", "unregister", "cli_q", "late", "--db", url).exitCode()).isZero();
         assertThat(run(null, "queue", "config", "cli_q", "--pause", "--db", url).exitCode()).isZero();
         assertThat(run(null, "status", "cli_q", "--db", url).out()).contains("yes");
+        Run settings = run(null, "queue", "config", "cli_q", "--db", url);
+        assertThat(settings.out()).doesNotContain("Configured").containsPattern("ticker_max_lag +50ms +--max-lag")
+                .containsPattern("ticker_max_count +500 +--max-count").containsPattern("ticker_paused +yes");
         Run drop = run(null, "queue", "drop", "cli_q", "--db", url);
         assertThat(drop.exitCode()).isEqualTo(1);
         assertThat(drop.err()).contains("consumers still attached");
