@@ -3,7 +3,7 @@
 
 CREATE SCHEMA IF NOT EXISTS pgq;
 
-COMMENT ON SCHEMA pgq IS 'pgq-java schema revision 3';
+COMMENT ON SCHEMA pgq IS 'pgq-java schema revision 4';
 
 -- Name <-> id map of consumers.
 CREATE TABLE IF NOT EXISTS pgq.consumer (
