@@ -4,6 +4,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgq.core.internal.JdbcProducer;
+import io.pgq.core.internal.JdbcTopicAdmin;
+import io.pgq.core.internal.JdbcTopicProducer;
 import io.pgq.core.internal.JooqQueueAdmin;
 import io.pgq.core.internal.PayloadCodec;
 import io.pgq.schema.InstallOptions;
@@ -39,6 +41,8 @@ public final class Pgq implements AutoCloseable {
     private final QueueAdmin admin;
     private final Producer producer;
     private final PayloadCodec codec;
+    private final TopicAdmin topicAdmin;
+    private final TopicProducer topicProducer;
 
     private Pgq(PgqConfig config, DataSource dataSource, HikariDataSource ownPool) {
         this.config = config;
@@ -47,6 +51,8 @@ public final class Pgq implements AutoCloseable {
         this.codec = new PayloadCodec(config.objectMapper(), config.eventTypes());
         this.admin = new JooqQueueAdmin(dataSource);
         this.producer = new JdbcProducer(dataSource, codec, config.metricRegistry());
+        this.topicAdmin = new JdbcTopicAdmin(dataSource);
+        this.topicProducer = new JdbcTopicProducer(dataSource, producer, codec);
     }
 
     /** Creates the client, and installs or upgrades the schema unless switched off. */
@@ -92,6 +98,16 @@ public final class Pgq implements AutoCloseable {
 
     public Producer producer() {
         return producer;
+    }
+
+    /** Topics: create, describe, drop, and their groups (see {@link TopicRouting}). */
+    public TopicAdmin topics() {
+        return topicAdmin;
+    }
+
+    /** Sends events to topics, routed by key. */
+    public TopicProducer topicProducer() {
+        return topicProducer;
     }
 
     public PgqConfig config() {

@@ -93,7 +93,12 @@ class TopicTest {
                 "cannot create queue \"t_guard.p5\": the name belongs to topic \"t_guard\" (queues \"t_guard.p<k>\" are its partitions)");
         sql.assertSqlError("select pgq.drop_queue('t_guard.p1')",
                 "cannot drop queue \"t_guard.p1\": it is partition 1 of topic \"t_guard\"; drop the topic with pgq_topic.drop_topic");
-        assertThat(sql.scalar("select pgq_topic.drop_topic('t_guard')")).isEqualTo("1");
+        sql.assertSqlError("select pgq.register_consumer('t_guard.p0', 'plain')",
+                "cannot register consumer \"plain\" on queue \"t_guard.p0\": it is a partition of topic \"t_guard\"; "
+                        + "consume the topic as a member of group \"plain\" instead (pgq_topic.heartbeat, or a topic consumer in Java)");
+        sql.execute("select * from pgq_topic.heartbeat('t_guard', 'grp', 'm', '10 s')");
+        assertThat(sql.scalar("select count(*) from pgq.get_consumer_info() where consumer_name = 'grp'")).isEqualTo("2");
+        assertThat(sql.scalar("select pgq_topic.drop_topic('t_guard', true)")).isEqualTo("1");
         assertThat(sql.scalar("select count(*) from pgq.queue where queue_name like 't\\_guard%'")).isEqualTo("0");
         assertThat(sql.scalar("select pgq.create_queue('t_guard.p5')")).isEqualTo("1");
         assertThat(sql.scalar("select pgq_topic.drop_topic('t_guard')")).isEqualTo("0");

@@ -28,6 +28,7 @@ revoke all on function
     pgq_topic.drop_group(text, text),
     pgq_topic._check_topic_name(text),
     pgq_topic._queue_guard(),
+    pgq_topic._subscription_guard(),
     pgq_topic._lock_group(text, text),
     pgq_topic._assign(text, text, int4)
     from public, pgq_reader, pgq_writer, pgq_admin;
