@@ -44,6 +44,10 @@ import java.util.Set;
  * one pooled connection at a time (two in exactly-once mode while dead-lettering). Waking up is
  * by polling ({@link TopicConsumerConfig#pollInterval()}), which works behind PgBouncer in
  * transaction mode. Memory: at most {@code threads x fetchSize} events are held.
+ *
+ * <p><b>Metrics</b> (in the client's registry while running): {@code pgq.topic.<topic>.<group>.<member>.}
+ * {@code partitions}, {@code events}, {@code deadLetters}, {@code rebalances}, {@code lost}; lag
+ * per partition: {@link io.pgq.core.TopicAdmin#describeGroup}.
  */
 public final class TopicConsumer implements AutoCloseable {
 
@@ -54,7 +58,8 @@ public final class TopicConsumer implements AutoCloseable {
     private TopicConsumer(Builder b) {
         this.config = b.config;
         this.pgq = b.pgq;
-        this.member = new TopicMember(b.config, b.pgq.dataSource(), b.routes.build(), b.listener, b.clock);
+        this.member = new TopicMember(b.config, b.pgq.dataSource(), b.routes.build(), b.listener, b.clock,
+                b.pgq.metrics());
     }
 
     public static Builder builder(Pgq pgq, TopicConsumerConfig config) {

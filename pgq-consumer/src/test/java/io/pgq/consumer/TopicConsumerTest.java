@@ -163,6 +163,11 @@ class TopicConsumerTest {
         log.assertInOrderPerKey();
         assertThat(pgq.topics().describeGroup("tc_share", "grp").orElseThrow().members())
                 .extracting(m -> m.memberId()).containsExactly("b", "c");
+        var gauges = pgq.metrics().getGauges();
+        assertThat((Integer) gauges.get("pgq.topic.tc_share.grp.b.partitions").getValue()
+                + (Integer) gauges.get("pgq.topic.tc_share.grp.c.partitions").getValue()).isEqualTo(8);
+        assertThat(gauges).doesNotContainKey("pgq.topic.tc_share.grp.a.partitions");
+        assertThat(pgq.metrics().getCounters().get("pgq.topic.tc_share.grp.c.rebalances").getCount()).isGreaterThanOrEqualTo(2);
     }
 
     private static TopicRebalanceListener tracking(String member, Map<String, Set<Integer>> assignedTo) {

@@ -47,13 +47,16 @@ final class OrderedHandler {
     private final TopicSql sql;
     private final Routes routes;
     private final Clock clock;
+    private final TopicMetrics metrics;
 
-    OrderedHandler(TopicConsumerConfig config, DataSource dataSource, TopicSql sql, Routes routes, Clock clock) {
+    OrderedHandler(TopicConsumerConfig config, DataSource dataSource, TopicSql sql, Routes routes, Clock clock,
+                   TopicMetrics metrics) {
         this.config = config;
         this.dataSource = dataSource;
         this.sql = sql;
         this.routes = routes;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Handles {@code e} of batch {@code batchId}; false when cut short before it was done. */
@@ -75,6 +78,7 @@ final class OrderedHandler {
         for (int failed = 0; ; ) {
             Attempt a = attempt(route, e, payload, batchId, p, failed);
             if (a.outcome() instanceof Outcome.Done && a.failure() == null) {
+                metrics.events.mark();
                 return true;
             }
             if (a.outcome() instanceof Outcome.DeadLetter d) {
@@ -161,5 +165,7 @@ final class OrderedHandler {
                 c.setAutoCommit(true);
             }
         }
+        metrics.events.mark();
+        metrics.deadLetters.mark();
     }
 }

@@ -43,6 +43,7 @@ public final class TopicMember implements PartitionWorker.Owner {
     private final DataSource dataSource;
     private final TopicSql sql;
     private final OrderedHandler handler;
+    private final TopicMetrics metrics;
     private final TopicRebalanceListener listener;
     private final Map<Integer, PartitionWorker> workers = new ConcurrentHashMap<>();
     private final Set<Integer> lostByWorkers = ConcurrentHashMap.newKeySet();
@@ -56,11 +57,12 @@ public final class TopicMember implements PartitionWorker.Owner {
     private boolean heartbeatFailing;
 
     public TopicMember(TopicConsumerConfig config, DataSource dataSource, Routes routes, TopicRebalanceListener listener,
-                       Clock clock) {
+                       Clock clock, com.codahale.metrics.MetricRegistry registry) {
         this.config = config;
         this.dataSource = dataSource;
         this.sql = new TopicSql(config.topic(), config.group(), config.memberId());
-        this.handler = new OrderedHandler(config, dataSource, sql, routes, clock);
+        this.metrics = new TopicMetrics(registry, config.topic(), config.group(), config.memberId());
+        this.handler = new OrderedHandler(config, dataSource, sql, routes, clock, metrics);
         this.listener = listener;
         String prefix = "pgq-topic-" + config.topic();
         this.pool = Executors.newScheduledThreadPool(config.threads(), threads(prefix + "-", false));
@@ -100,6 +102,7 @@ public final class TopicMember implements PartitionWorker.Owner {
             throw io.pgq.core.internal.Errors.translate(e, "Joining group '" + config.group() + "' of topic '"
                     + config.topic() + "'", null, config.group());
         }
+        metrics.registerPartitions(workers::size);
         state = ConsumerState.RUNNING;
         coordinator.start();
     }
@@ -169,6 +172,10 @@ public final class TopicMember implements PartitionWorker.Owner {
             workers.put(l.partition(), w);
             assigned.add(w);
         }
+        if (!lost.isEmpty() || !assigned.isEmpty()) {
+            metrics.rebalances.inc();
+            metrics.lost.inc(lost.size());
+        }
         notifyListener("onPartitionsLost", lost, listener::onPartitionsLost);
         notifyListener("onPartitionsAssigned", assigned.stream().map(PartitionWorker::partition).toList(),
                 listener::onPartitionsAssigned);
@@ -197,6 +204,7 @@ public final class TopicMember implements PartitionWorker.Owner {
             lost.add(w.partition());
         }
         workers.clear();
+        metrics.lost.inc(lost.size());
         notifyListener("onPartitionsLost", lost, listener::onPartitionsLost);
     }
 
@@ -206,6 +214,7 @@ public final class TopicMember implements PartitionWorker.Owner {
         }
         List<Integer> lost = new ArrayList<>(lostByWorkers);
         lostByWorkers.removeAll(lost);
+        metrics.lost.inc(lost.size());
         notifyListener("onPartitionsLost", lost, listener::onPartitionsLost);
     }
 
@@ -316,6 +325,7 @@ public final class TopicMember implements PartitionWorker.Owner {
         if (ended) {
             leave();
         }
+        metrics.remove();
         state = ConsumerState.STOPPED;
         LOG.info("Stopped member {} (topic {}, group {}){}", config.memberId(), config.topic(), config.group(),
                 finished ? "" : " without finishing every batch in hand");
