@@ -166,8 +166,8 @@ final class PartitionWorker implements OrderedHandler.Partition {
 
     /** Revoked or stopping between batches: tell the listener, then release (revoke) or leave it to the member's leave (stop). */
     private void handOver() {
+        ended = true;   // first: the coordinator leaves an ended worker alone, so no loss is reported meanwhile
         owner.revoked(partition);
-        ended = true;
         if (stopRequested) {
             owner.stopped(this);
             return;
