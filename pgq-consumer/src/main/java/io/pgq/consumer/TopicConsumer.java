@@ -40,8 +40,9 @@ import java.util.Set;
  *
  * <p><b>Threads and connections.</b> A coordinator thread
  * ({@code pgq-topic-<topic>-<group>-coordinator}) heartbeats; {@link TopicConsumerConfig#threads()}
- * worker threads ({@code pgq-topic-<topic>-<n>}) handle the owned partitions, each worker using
- * one pooled connection at a time (two in exactly-once mode while dead-lettering). Waking up is
+ * worker threads ({@code pgq-topic-<topic>-<n>}) handle the owned partitions, each using one
+ * pooled connection at a time (with key concurrency, each of its key threads too): size the pool
+ * for {@code threads x keyConcurrency + 2}. Waking up is
  * by polling ({@link TopicConsumerConfig#pollInterval()}), which works behind PgBouncer in
  * transaction mode. Memory: at most {@code threads x fetchSize} events are held.
  *
