@@ -62,7 +62,7 @@ class PgqMetricsServerTest {
                         .port(0)                                                     // 0: any free port
                         .health("consumer orders/billing", consumer::health)
                         .health("ticker app", () -> ticker.isHealthy()
-                                ? Health.healthy("ticker " + ticker.state())
+                                ? Health.healthy("ticker " + ticker.role())
                                 : Health.unhealthy("ticker cannot reach the database"))
                         .start();
                 // end::server[]
