@@ -186,11 +186,37 @@ class InsertEventsTest extends SchemaTestCase {
         assertThat(count(queue)).isZero();
     }
 
-    /** Ends the previous rotation and moves the consumer past it, so that step 1 may rotate. */
+    /**
+     * Ends the previous rotation and moves the consumer past it, so that step 1 may rotate: the
+     * consumer's last tick must show no transaction older than step 2 running, which another
+     * session on the server may delay (bounded: 60 s).
+     */
     private void readyToRotate(List<String> delivered) throws SQLException {
         sql.execute("select pgq.maint_rotate_tables_step2()");
-        sql.tick(queue);
-        delivered.addAll(sql.consume(queue, "c"));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int attempt = 1; ; attempt++) {
+            sql.tick(queue);
+            delivered.addAll(sql.consume(queue, "c"));
+            String ready = sql.scalar("select txid_snapshot_xmin(t.tick_snapshot) > q.queue_switch_step2"
+                    + " from pgq.queue q join pgq.subscription s on s.sub_queue = q.queue_id"
+                    + " join pgq.tick t on t.tick_queue = q.queue_id and t.tick_id = s.sub_last_tick"
+                    + " where q.queue_name = ?", queue);
+            if ("t".equals(ready)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("the consumer's tick still predates step 2 after %s ticks in 60 s:"
+                    + " a transaction older than step 2 is still running on the server", attempt).isLessThan(deadline);
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void rotate(int expectedTable) throws SQLException {
