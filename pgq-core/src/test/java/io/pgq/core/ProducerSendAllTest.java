@@ -49,6 +49,22 @@ class ProducerSendAllTest {
     }
 
     @Test
+    void aSendAllThatFindsInsertEventsGoneSendsPerEventAndLooksAgainNextTime(TestDatabase db) throws SQLException {
+        try (Pgq pgq = Pgq.create(PgqConfig.builder().dataSource(db.dataSource()).installSchema(false).build())) {
+            QueueReader reader = createQueue(pgq, db.dataSource(), "gone");
+            long[] first = pgq.producer().sendAll("gone", PLAIN);   // finds insert_events and remembers it
+            execute(db.dataSource(), "DROP FUNCTION pgq.insert_events(text, text[], text[], text[], text[], text[], text[])");
+            long[] second = pgq.producer().sendAll("gone", WITH_EXTRAS);
+            long[] third = pgq.producer().sendAll("gone", PLAIN);
+            List<QueueReader.Event> expected = new ArrayList<>();
+            expect(expected, first, PLAIN);
+            expect(expected, second, WITH_EXTRAS);
+            expect(expected, third, PLAIN);
+            assertThat(reader.drain()).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void onTheReferencePgqSendAllCallsInsertEventPerEvent() throws SQLException {
         PGSimpleDataSource server = new PGSimpleDataSource();
         server.setURL(ProducerFunctionCallTest.REFERENCE_URL);
