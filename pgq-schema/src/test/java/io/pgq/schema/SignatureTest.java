@@ -40,6 +40,9 @@ class SignatureTest extends SchemaTestCase {
             "insert_event(queue_name text, ev_type text, ev_data text) -> bigint SD",
             "insert_event(queue_name text, ev_type text, ev_data text, ev_extra1 text, ev_extra2 text, ev_extra3 text,"
                     + " ev_extra4 text) -> bigint SD",
+            // pgq-java addition: insert_event for many events, one INSERT ... SELECT
+            "insert_events(queue_name text, ev_types text[], ev_datas text[], ev_extra1 text[], ev_extra2 text[],"
+                    + " ev_extra3 text[], ev_extra4 text[]) -> bigint[] SD",
             "insert_event_raw(queue_name text, ev_id bigint, ev_time " + TS + ", ev_owner integer, ev_retry integer,"
                     + " ev_type text, ev_data text, ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text) -> bigint",
             "current_event_table(x_queue_name text) -> text",

@@ -14,7 +14,9 @@ import org.jooq.DSLContext;
 /**
  * The producer. The hot paths use prepared statements of their own rather than jOOQ's query
  * rendering: one round trip per call, nothing rendered per event. One event in its own
- * transaction goes through the protocol's function call ({@link InsertEventCall}). Thread-safe.
+ * transaction goes through the protocol's function call ({@link InsertEventCall}); several
+ * events are one statement ({@link EventInserts}: {@code pgq.insert_events} on pgq-java's
+ * schema). Thread-safe.
  */
 public final class JdbcProducer implements Producer {
 
@@ -22,6 +24,7 @@ public final class JdbcProducer implements Producer {
     private final PayloadCodec codec;
     private final ProducerMeters metrics;
     private final InsertEventCall insertEventCall = new InsertEventCall();
+    private final EventInserts inserts = new EventInserts();
     private final Availability availability;
 
     public JdbcProducer(DataSource dataSource, PayloadCodec codec, MetricRegistry registry) {
@@ -64,7 +67,7 @@ public final class JdbcProducer implements Producer {
         EncodedEvents encoded = EncodedEvents.encode(Names.queue(queue), events, codec);
         return timed(queue, encoded.size(), () -> {
             try (Connection c = autoCommitting(dataSource.getConnection())) {
-                return EventInserts.insert(c, queue, encoded);
+                return inserts.insert(c, queue, encoded);
             }
         });
     }
@@ -83,7 +86,7 @@ public final class JdbcProducer implements Producer {
     public long[] sendAll(Connection connection, String queue, List<OutgoingEvent> events) {
         Objects.requireNonNull(connection, "connection");
         EncodedEvents encoded = EncodedEvents.encode(Names.queue(queue), events, codec);
-        return timed(queue, encoded.size(), () -> EventInserts.insert(connection, queue, encoded));
+        return timed(queue, encoded.size(), () -> inserts.insert(connection, queue, encoded));
     }
 
     @Override
@@ -95,7 +98,7 @@ public final class JdbcProducer implements Producer {
     public long[] sendAll(DSLContext dsl, String queue, List<OutgoingEvent> events) {
         Objects.requireNonNull(dsl, "dsl");
         EncodedEvents encoded = EncodedEvents.encode(Names.queue(queue), events, codec);
-        return timed(queue, encoded.size(), () -> dsl.connectionResult(c -> EventInserts.insert(c, queue, encoded)));
+        return timed(queue, encoded.size(), () -> dsl.connectionResult(c -> inserts.insert(c, queue, encoded)));
     }
 
     @Override

@@ -106,12 +106,14 @@ GRANT EXECUTE ON FUNCTION
 REVOKE ALL ON FUNCTION
     pgq.insert_event(text, text, text),
     pgq.insert_event(text, text, text, text, text, text, text),
+    pgq.insert_events(text, text[], text[], text[], text[], text[], text[]),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text)
     FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT EXECUTE ON FUNCTION
     pgq.insert_event(text, text, text),
     pgq.insert_event(text, text, text, text, text, text, text),
+    pgq.insert_events(text, text[], text[], text[], text[], text[], text[]),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text)
     TO pgq_writer;
@@ -189,6 +191,7 @@ REVOKE ALL ON FUNCTION
     pgq._config_interval(text, text),
     pgq._config_bool(text, text),
     pgq._insert_event_source(text, text),
+    pgq._insert_events_check_array(text, text[], int4),
     pgq._insert_cache_mac_expr(),
     pgq._queue_layout_seq()
     FROM public, pgq_reader, pgq_writer, pgq_admin;
