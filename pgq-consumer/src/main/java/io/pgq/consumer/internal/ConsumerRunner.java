@@ -13,6 +13,7 @@ import io.pgq.core.QueueAdmin;
 import io.pgq.core.RetriableException;
 import io.pgq.core.UnknownQueueException;
 import io.pgq.core.internal.Backoff;
+import io.pgq.core.internal.Check;
 import io.pgq.core.internal.DataSources;
 import io.pgq.core.internal.Errors;
 import io.pgq.core.service.ServiceState;
@@ -238,7 +239,7 @@ public final class ConsumerRunner {
             stopping = true;
         }
         LOG.info("Stopping consumer {} of queue {} (waiting up to {} for batches in hand)", config.consumer(),
-                config.queue(), timeout);
+                config.queue(), Check.duration(timeout));
         wakeup.signal();
         boolean clean = joinAll(System.nanoTime() + timeout.toNanos());
         if (!clean) {
