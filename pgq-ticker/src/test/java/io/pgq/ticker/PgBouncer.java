@@ -10,6 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,7 +72,13 @@ final class PgBouncer implements AutoCloseable {
                 "logfile = " + dir.resolve("pgbouncer.log"),
                 "pidfile = " + dir.resolve("pgbouncer.pid"),
                 ""), StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(binary.toString(), dir.resolve("pgbouncer.ini").toString())
+        List<String> command = new ArrayList<>(List.of(binary.toString(), dir.resolve("pgbouncer.ini").toString()));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // PgBouncer refuses to run as root: let it switch to an unprivileged user
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            command.addAll(List.of("-u", "nobody"));
+        }
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile()).start();
         PgBouncer bouncer = new PgBouncer(p, dir, port, m.group(3), user);
         bouncer.awaitListening();

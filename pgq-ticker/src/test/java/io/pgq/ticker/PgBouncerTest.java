@@ -60,6 +60,7 @@ class PgBouncerTest {
              Ticker second = Ticker.builder("second", through(bouncer)).config(config(lease)).metrics(new MetricRegistry()).build()) {
             first.start();
             await().atMost(Db.WAIT).until(first::isLeader);
+            long epoch = Db.scalarLong(db, "SELECT tl_epoch FROM pgq.ticker_lease WHERE tl_key = " + TickerConfig.DEFAULT_LEADER_LOCK_KEY);
             second.start();
             long ticks = Db.lastTick(db, "fo");
             await().atMost(Db.WAIT).until(() -> Db.lastTick(db, "fo") > ticks + 20);
@@ -67,7 +68,7 @@ class PgBouncerTest {
                 assertThat(first.isLeader() && !second.isLeader()).as("sample %d: first leads alone", i).isTrue();
                 Thread.sleep(25);
             }
-            assertThat(Db.scalar(db, "SELECT tl_epoch FROM pgq.ticker_lease")).as("lease epoch").isEqualTo("1");
+            assertThat(Db.scalarLong(db, "SELECT tl_epoch FROM pgq.ticker_lease WHERE tl_key = " + TickerConfig.DEFAULT_LEADER_LOCK_KEY)).as("lease epoch").isEqualTo(epoch);
 
             long stopping = System.nanoTime();
             assertThat(first.stop(Duration.ofSeconds(30))).isTrue();
@@ -76,7 +77,7 @@ class PgBouncerTest {
             assertThat(takeoverMillis).as("take-over after a graceful stop, with a lease of %s", lease).isLessThan(30_000);
             long after = Db.lastTick(db, "fo");
             await().atMost(Db.WAIT).until(() -> Db.lastTick(db, "fo") > after + 5);
-            assertThat(Db.scalar(db, "SELECT tl_epoch FROM pgq.ticker_lease")).as("lease epoch").isEqualTo("2");
+            assertThat(Db.scalarLong(db, "SELECT tl_epoch FROM pgq.ticker_lease WHERE tl_key = " + TickerConfig.DEFAULT_LEADER_LOCK_KEY)).as("lease epoch").isEqualTo(epoch + 1);
             FailoverTest.assertTickSnapshotsAreMonotonic(db);
         }
     }
@@ -101,7 +102,8 @@ class PgBouncerTest {
                 long after = Db.lastTick(db, "fo");
                 await().atMost(Db.WAIT).until(() -> Db.lastTick(db, "fo") > after + 20);
                 assertThat(standby.isLeader()).as("the standby still leads after the child woke").isTrue();
-                assertThat(childOutput).as("the child's output").noneMatch(l -> l.contains("is now the leader") && l.contains("epoch 3"));
+                assertThat(childOutput.stream().filter(l -> l.contains("is now the leader")))
+                        .as("the child's output: it led once, then stood by").hasSize(1);
                 FailoverTest.assertTickSnapshotsAreMonotonic(db);
             } finally {
                 child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
