@@ -64,27 +64,37 @@ final class Leadership {
     }
 
     /**
-     * One tick pass: the number of queues ticked, or {@code null} when the lease is no longer
-     * this instance's (nothing was ticked).
+     * One tick pass. {@code ticked} is the number of queues ticked, or {@code null} when the
+     * lease is no longer this instance's (nothing was ticked); with the lease, {@code snapshot}
+     * and {@code ownXid} tell a {@link ChangeWatch} what the pass saw (both {@code null} on the
+     * reference extension).
      */
-    Long tick(Connection c) throws SQLException {
+    record Pass(Long ticked, String snapshot, Long ownXid) {
+    }
+
+    Pass tick(Connection c) throws SQLException {
         if (!leased) {
             try (PreparedStatement st = c.prepareStatement("SELECT pgq.ticker()"); ResultSet rs = st.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return new Pass(rs.getLong(1), null, null);
             }
         }
-        try (PreparedStatement st = c.prepareStatement("SELECT pgq.ticker_leased(?, ?, ?, ?::interval)")) {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT ticked, snapshot, own_xid FROM pgq.ticker_leased(?, ?, ?, ?::interval)")) {
             st.setLong(1, config.leaderLockKey());
             st.setString(2, owner);
             st.setLong(3, epoch);
             st.setString(4, config.maxTickLag() == null ? null : micros(config.maxTickLag().toNanos()));
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                long ticked = rs.getLong(1);
-                return rs.wasNull() ? null : ticked;
+                return new Pass(rs.getObject(1, Long.class), rs.getString(2), rs.getObject(3, Long.class));
             }
         }
+    }
+
+    /** Whether leadership is the lease (pgq-java schema), which reports what each pass saw. */
+    boolean isLeased() {
+        return leased;
     }
 
     /** Gives the leadership up at once, so that a standby takes over at its next try. */

@@ -48,7 +48,18 @@ public final class TickLoop implements Runnable {
     private volatile TickerRole role = TickerRole.STANDBY;
     private volatile long lastReachedNanos = System.nanoTime();
 
+    /**
+     * Longest time between two tick passes while nothing happens on the server: the passes that
+     * find only idle ticks and lag caps due by time.
+     */
+    static final Duration QUIET_PASS_PERIOD = Duration.ofSeconds(1);
+
     private final Leadership leadership;
+    private final ChangeWatch watch = new ChangeWatch();
+    /** After a change: how long passes go on regardless (the cap on the tick lag, plus a period). */
+    private final Duration pendingWindow;
+    private long lastPassNanos = System.nanoTime();
+    private long lastChangeNanos = System.nanoTime();
     private Connection connection;
     /** Whether the schema sends the tick notification itself; asked when becoming the leader. */
     private boolean schemaNotifies;
@@ -61,6 +72,7 @@ public final class TickLoop implements Runnable {
         this.ticks = metrics.meter(TickerMetrics.ticks(name));
         this.tickPass = metrics.timer(TickerMetrics.tickPass(name));
         this.leadership = new Leadership(config, name);
+        this.pendingWindow = config.tickPeriod().plus(config.maxTickLag() == null ? Duration.ZERO : config.maxTickLag());
         this.loop = ServiceLoop.builder("ticker for database " + name, LOG, this::step)
                 .stopping(() -> !running)
                 .unhealthyAfter(config.unhealthyAfter())
@@ -90,7 +102,16 @@ public final class TickLoop implements Runnable {
                 sleep(config.leaderCheckPeriod());
                 return true;
             }
-            if (!leadership.renewIfDue(connection) || !tick()) {
+            if (!leadership.renewIfDue(connection)) {
+                lostLeadership();
+                return true;
+            }
+            if (quiet()) {
+                reached();
+                sleep(config.tickPeriod());
+                return true;
+            }
+            if (!tick()) {
                 lostLeadership();
                 return true;
             }
@@ -161,14 +182,39 @@ public final class TickLoop implements Runnable {
         return true;
     }
 
+    /**
+     * Whether this period's pass can be skipped: nothing but the last pass itself has happened on
+     * the server since it began ({@link ChangeWatch}), no change was seen within the pending
+     * window (events that arrived recently wait for their lag cap: passes go on until it is
+     * reached), and the last pass is less than {@link #QUIET_PASS_PERIOD} old (idle ticks and lag
+     * caps of queues are due by time alone). With the lease only (pgq-java schema).
+     */
+    private boolean quiet() throws SQLException {
+        long now = System.nanoTime();
+        if (!leadership.isLeased() || now - lastPassNanos >= QUIET_PASS_PERIOD.toNanos()
+                || now - lastChangeNanos < pendingWindow.toNanos()) {
+            return false;
+        }
+        if (watch.unchanged(scalar("SELECT pg_catalog.pg_current_snapshot()::text"))) {
+            return true;
+        }
+        lastChangeNanos = now;
+        return false;
+    }
+
     /** One guarded tick pass; false when the leadership was lost (nothing was ticked). */
     private boolean tick() throws SQLException {
-        Long ticked;
+        Leadership.Pass pass;
         try (Timer.Context ignored = tickPass.time()) {
-            ticked = leadership.tick(connection);
+            pass = leadership.tick(connection);
         }
+        lastPassNanos = System.nanoTime();
+        Long ticked = pass.ticked();
         if (ticked == null) {
             return false;
+        }
+        if (pass.snapshot() != null) {
+            watch.passed(pass.snapshot(), pass.ownXid());
         }
         if (ticked > 0) {
             ticks.mark(ticked);
@@ -181,6 +227,7 @@ public final class TickLoop implements Runnable {
 
     private void lostLeadership() {
         leader = false;
+        watch.reset();
         role = TickerRole.STANDBY;
         LOG.warn("Ticker for database {} lost its leadership (expired or taken over: {}); standing by",
                 name, leadership.describe());
@@ -206,6 +253,7 @@ public final class TickLoop implements Runnable {
      */
     private void onFailure(Throwable failure) {
         boolean wasLeader = leader;
+        watch.reset();
         disconnect();
         leader = false;
         if (SqlStates.isConnectionLost(failure)) {

@@ -62,25 +62,30 @@ $$;
 -- only while i_owner holds an unexpired lease of epoch i_epoch, in this same transaction.
 -- i_max_lag (may be NULL) caps the queues' ticker_max_lag as the setting pgq.ticker_max_lag
 -- does, but for this transaction only (a pooler would hand a session setting to others).
--- Returns the number of queues ticked, or NULL when the lease is not held: the caller has
--- lost the leadership and must stop ticking.
-CREATE OR REPLACE FUNCTION pgq.ticker_leased(i_key bigint, i_owner text, i_epoch bigint, i_max_lag interval)
-RETURNS bigint
+-- Returns the number of queues ticked, NULL when the lease is not held (the caller has lost
+-- the leadership and must stop ticking); and, so that the caller can skip passes while
+-- nothing happens, the snapshot the pass started from and this transaction's own xid (NULL
+-- when it wrote nothing): if the current snapshot later differs from it only by that xid,
+-- no other transaction has started or ended since, and a pass would find nothing new.
+CREATE OR REPLACE FUNCTION pgq.ticker_leased(i_key bigint, i_owner text, i_epoch bigint, i_max_lag interval,
+    OUT ticked bigint, OUT snapshot text, OUT own_xid bigint)
+RETURNS record
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 begin
+    snapshot := pg_current_snapshot()::text;
     perform pg_advisory_xact_lock_shared((i_key >> 32)::int4, (i_key & 4294967295)::bigint::bit(32)::int4);
     perform 1
        from pgq.ticker_lease
       where tl_key = i_key and tl_owner = i_owner and tl_epoch = i_epoch
         and tl_expires_at > clock_timestamp();
-    if not found then
-        return null;
+    if found then
+        if i_max_lag is not null then
+            perform set_config('pgq.ticker_max_lag', i_max_lag::text, true);
+        end if;
+        ticked := pgq.ticker();
     end if;
-    if i_max_lag is not null then
-        perform set_config('pgq.ticker_max_lag', i_max_lag::text, true);
-    end if;
-    return pgq.ticker();
+    own_xid := txid_current_if_assigned();
 end;
 $$;
