@@ -116,18 +116,18 @@ class PgBouncerTest {
         createBusyQueue(db);
         try (PgBouncer bouncer = PgBouncer.inFrontOf(db); Connection c = DriverManager.getConnection(bouncer.jdbcUrl());
              Statement st = c.createStatement()) {
-            assertThat(scalar(st, "SELECT pgq.ticker_lease_take(7, 'old', '1 hour')")).isEqualTo("1");
-            assertThat(scalar(st, "SELECT pgq.ticker_lease_take(7, 'new', '1 hour')")).as("held by old").isNull();
+            assertThat(scalar(st, "SELECT pgq._ticker_lease_take(7, 'old', '1 hour')")).isEqualTo("1");
+            assertThat(scalar(st, "SELECT pgq._ticker_lease_take(7, 'new', '1 hour')")).as("held by old").isNull();
             Db.execute(db, "UPDATE pgq.ticker_lease SET tl_expires_at = now() - interval '1 second'");   // 'old' froze
-            assertThat(scalar(st, "SELECT ticked FROM pgq.ticker_leased(7, 'old', 1, NULL)")).as("tick past expiry").isNull();
-            assertThat(scalar(st, "SELECT pgq.ticker_lease_take(7, 'new', '1 hour')")).isEqualTo("2");
+            assertThat(scalar(st, "SELECT ticked FROM pgq._ticker_leased(7, 'old', 1, NULL)")).as("tick past expiry").isNull();
+            assertThat(scalar(st, "SELECT pgq._ticker_lease_take(7, 'new', '1 hour')")).isEqualTo("2");
 
             long ticks = Db.scalarLong(db, "SELECT count(*) FROM pgq.tick");
-            assertThat(scalar(st, "SELECT ticked FROM pgq.ticker_leased(7, 'old', 1, NULL)")).as("tick with the old epoch").isNull();
-            assertThat(scalar(st, "SELECT pgq.ticker_lease_take(7, 'old', '1 hour')")).as("renewal by old").isNull();
-            assertThat(scalar(st, "SELECT pgq.ticker_lease_release(7, 'old', 1)")).as("release by old").isEqualTo("f");
+            assertThat(scalar(st, "SELECT ticked FROM pgq._ticker_leased(7, 'old', 1, NULL)")).as("tick with the old epoch").isNull();
+            assertThat(scalar(st, "SELECT pgq._ticker_lease_take(7, 'old', '1 hour')")).as("renewal by old").isNull();
+            assertThat(scalar(st, "SELECT pgq._ticker_lease_release(7, 'old', 1)")).as("release by old").isEqualTo("f");
             assertThat(Db.scalarLong(db, "SELECT count(*) FROM pgq.tick")).as("ticks after the stale attempts").isEqualTo(ticks);
-            assertThat(scalar(st, "SELECT ticked FROM pgq.ticker_leased(7, 'new', 2, NULL)")).as("tick by the holder").isEqualTo("1");
+            assertThat(scalar(st, "SELECT ticked FROM pgq._ticker_leased(7, 'new', 2, NULL)")).as("tick by the holder").isEqualTo("1");
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.UUID;
  * Who may tick, and the guarded tick itself. With the pgq-java schema a lease row
  * ({@code pgq.ticker_lease}: owner, epoch, expiry), taken, renewed and checked by statements
  * that are each one transaction, so it holds through a pooler in transaction mode; every tick
- * runs in {@code pgq.ticker_leased()}, which checks owner and epoch in the tick's own
+ * runs in {@code pgq._ticker_leased()}, which checks owner and epoch in the tick's own
  * transaction. On the reference PgQ extension, which has no lease table, a session advisory
  * lock (direct connections only). Used by the tick loop's one thread; not thread-safe.
  */
@@ -80,7 +80,7 @@ final class Leadership {
             }
         }
         try (PreparedStatement st = c.prepareStatement(
-                "SELECT ticked, snapshot, own_xid FROM pgq.ticker_leased(?, ?, ?, ?::interval)")) {
+                "SELECT ticked, snapshot, own_xid FROM pgq._ticker_leased(?, ?, ?, ?::interval)")) {
             st.setLong(1, config.leaderLockKey());
             st.setString(2, owner);
             st.setLong(3, epoch);
@@ -103,7 +103,7 @@ final class Leadership {
             queryBoolean(c, "SELECT pg_catalog.pg_advisory_unlock(" + config.leaderLockKey() + ")");
             return;
         }
-        try (PreparedStatement st = c.prepareStatement("SELECT pgq.ticker_lease_release(?, ?, ?)")) {
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq._ticker_lease_release(?, ?, ?)")) {
             st.setLong(1, config.leaderLockKey());
             st.setString(2, owner);
             st.setLong(3, epoch);
@@ -113,7 +113,7 @@ final class Leadership {
 
     private Long take(Connection c) throws SQLException {
         long now = System.nanoTime();
-        try (PreparedStatement st = c.prepareStatement("SELECT pgq.ticker_lease_take(?, ?, ?::interval)")) {
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq._ticker_lease_take(?, ?, ?::interval)")) {
             st.setLong(1, config.leaderLockKey());
             st.setString(2, owner);
             st.setString(3, micros(config.leaderLease().toNanos()));

@@ -199,12 +199,12 @@ GRANT SELECT ON SEQUENCE pgq.insert_layout_seq TO public;
 REVOKE ALL ON TABLE pgq.ticker_lease FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT SELECT ON TABLE pgq.ticker_lease TO pgq_reader;
 REVOKE ALL ON FUNCTION
-    pgq.ticker_lease_take(bigint, text, interval),
-    pgq.ticker_lease_release(bigint, text, bigint),
-    pgq.ticker_leased(bigint, text, bigint, interval)
+    pgq._ticker_lease_take(bigint, text, interval),
+    pgq._ticker_lease_release(bigint, text, bigint),
+    pgq._ticker_leased(bigint, text, bigint, interval)
     FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT EXECUTE ON FUNCTION
-    pgq.ticker_lease_take(bigint, text, interval),
-    pgq.ticker_lease_release(bigint, text, bigint),
-    pgq.ticker_leased(bigint, text, bigint, interval)
+    pgq._ticker_lease_take(bigint, text, interval),
+    pgq._ticker_lease_release(bigint, text, bigint),
+    pgq._ticker_leased(bigint, text, bigint, interval)
     TO pgq_admin;

@@ -4,7 +4,7 @@
 -- that took or renewed it last (what pgq status shows; behind a pooler only a hint).  A row, not a session
 -- lock, so that leadership holds through a pooler in transaction mode, where session state
 -- does not survive a transaction.  Written only through the SECURITY DEFINER functions in
--- pgq.ticker_lease.sql (granted to pgq_admin); pgq_reader may read it (pgq status).
+-- pgq._ticker_lease.sql (granted to pgq_admin); pgq_reader may read it (pgq status).
 -- Re-runnable: created only if missing.
 
 CREATE TABLE IF NOT EXISTS pgq.ticker_lease (

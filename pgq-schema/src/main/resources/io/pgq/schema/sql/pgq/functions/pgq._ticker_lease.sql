@@ -1,18 +1,18 @@
 -- (pgq-java) The ticker's lease (table pgq.ticker_lease).  Every function runs in the
 -- caller's one transaction, so all of them work through a pooler in transaction mode.
 --
--- Fencing: a tick is guarded by pgq.ticker_leased(), which takes the transaction-level
+-- Fencing: a tick is guarded by pgq._ticker_leased(), which takes the transaction-level
 -- advisory lock of the key in shared mode and checks owner, epoch and expiry before it
--- ticks; a change of owner in pgq.ticker_lease_take() takes the same lock exclusively.  A
+-- ticks; a change of owner in pgq._ticker_lease_take() takes the same lock exclusively.  A
 -- new owner therefore waits for a tick transaction in flight, and a tick transaction that
 -- starts after the change sees the new epoch and does not tick.  The lock is the two-int4
 -- form of the key, a lock space apart from the session lock on the bigint key that older
 -- tickers (and the reference-extension mode) hold.
 
--- pgq.ticker_lease_take(key, owner, lease): takes the lease when it is free or expired (the
+-- pgq._ticker_lease_take(key, owner, lease): takes the lease when it is free or expired (the
 -- epoch grows by one), or extends it when i_owner holds it (same epoch).  Returns the epoch
 -- held now, or NULL when another owner's lease is still running.
-CREATE OR REPLACE FUNCTION pgq.ticker_lease_take(i_key bigint, i_owner text, i_lease interval)
+CREATE OR REPLACE FUNCTION pgq._ticker_lease_take(i_key bigint, i_owner text, i_lease interval)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -43,9 +43,9 @@ begin
 end;
 $$;
 
--- pgq.ticker_lease_release(key, owner, epoch): gives the lease up at once (graceful stop),
+-- pgq._ticker_lease_release(key, owner, epoch): gives the lease up at once (graceful stop),
 -- so that a standby takes over at its next try.  True if i_owner held it with i_epoch.
-CREATE OR REPLACE FUNCTION pgq.ticker_lease_release(i_key bigint, i_owner text, i_epoch bigint)
+CREATE OR REPLACE FUNCTION pgq._ticker_lease_release(i_key bigint, i_owner text, i_epoch bigint)
 RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -58,7 +58,7 @@ begin
 end;
 $$;
 
--- pgq.ticker_leased(key, owner, epoch, max_lag): pgq.ticker() guarded by the lease: ticks
+-- pgq._ticker_leased(key, owner, epoch, max_lag): pgq.ticker() guarded by the lease: ticks
 -- only while i_owner holds an unexpired lease of epoch i_epoch, in this same transaction.
 -- i_max_lag (may be NULL) caps the queues' ticker_max_lag as the setting pgq.ticker_max_lag
 -- does, but for this transaction only (a pooler would hand a session setting to others).
@@ -67,7 +67,7 @@ $$;
 -- nothing happens, the snapshot the pass started from and this transaction's own xid (NULL
 -- when it wrote nothing): if the current snapshot later differs from it only by that xid,
 -- no other transaction has started or ended since, and a pass would find nothing new.
-CREATE OR REPLACE FUNCTION pgq.ticker_leased(i_key bigint, i_owner text, i_epoch bigint, i_max_lag interval,
+CREATE OR REPLACE FUNCTION pgq._ticker_leased(i_key bigint, i_owner text, i_epoch bigint, i_max_lag interval,
     OUT ticked bigint, OUT snapshot text, OUT own_xid bigint)
 RETURNS record
 LANGUAGE plpgsql SECURITY DEFINER
