@@ -44,6 +44,11 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
+    /** Where the database is (for daemons started beside the benchmark, such as pgqd). */
+    TestDatabase testDatabase() {
+        return database;
+    }
+
     javax.sql.DataSource dataSourceForBench() {
         return database.dataSource();
     }

@@ -73,9 +73,8 @@ public final class TickerLoad {
     }
 
     static int tickerBackendPid(BenchDatabase db) throws Exception {
-        return (int) db.scalarLong("SELECT pid FROM pg_stat_activity WHERE application_name = 'pgq-ticker' "
-                + "AND datname = current_database() AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = pg_stat_activity.pid "
-                + "AND l.locktype = 'advisory') LIMIT 1");
+        // the leader's tick loop takes and renews the lease on its own session
+        return (int) db.scalarLong("SELECT tl_pid FROM pgq.ticker_lease WHERE tl_owner IS NOT NULL LIMIT 1");
     }
 
     /** utime + stime of a process from /proc/PID/stat, in seconds. */

@@ -111,18 +111,28 @@ final class StatusQueries {
         }
     }
 
+    /**
+     * The leader is the server process that took or renewed the unexpired lease of
+     * {@code pgq.ticker_lease} last (pgq-java schema; behind a pooler a hint only), or on the
+     * reference extension the session holding the advisory lock; standbys are the other
+     * pgq-ticker sessions.
+     */
     private TickerStatus ticker() throws SQLException {
         long key = TickerConfig.DEFAULT_LEADER_LOCK_KEY;
         TickerSession leader = null;
         List<TickerSession> standbys = new ArrayList<>();
+        String leaderPid = hasLeaseTable()
+                ? "(SELECT tl_pid FROM pgq.ticker_lease WHERE tl_key = ? AND tl_owner IS NOT NULL "
+                        + "AND tl_expires_at > pg_catalog.clock_timestamp())"
+                : "(SELECT l.pid FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
+                        + "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) "
+                        + "AND ((l.classid::bigint << 32) | l.objid::bigint) = ? AND l.objsubid = 1)";
         try (PreparedStatement st = c.prepareStatement("SELECT a.pid, host(a.client_addr), a.application_name, "
-                + "a.backend_start, l.pid IS NOT NULL FROM pg_catalog.pg_stat_activity a LEFT JOIN pg_catalog.pg_locks l "
-                + "ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? "
-                + "AND l.objid::bigint = ? AND l.objsubid = 1 "
-                + "WHERE a.datname = current_database() AND (a.application_name = 'pgq-ticker' OR l.pid IS NOT NULL) "
-                + "ORDER BY a.backend_start")) {
-            st.setLong(1, key >>> 32);
-            st.setLong(2, key & 0xffff_ffffL);
+                + "a.backend_start, a.pid = " + leaderPid + " FROM pg_catalog.pg_stat_activity a "
+                + "WHERE a.datname = current_database() AND (a.application_name = 'pgq-ticker' OR a.pid = "
+                + leaderPid + ") ORDER BY a.backend_start")) {
+            st.setLong(1, key);
+            st.setLong(2, key);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     TickerSession s = new TickerSession(rs.getInt(1), rs.getString(2), rs.getString(3),
@@ -141,6 +151,13 @@ final class StatusQueries {
             OffsetDateTime last = rs.getObject(1, OffsetDateTime.class);
             return new TickerStatus(leader, standbys, last,
                     last == null ? null : Duration.ofMillis(Math.max(0, Math.round(rs.getDouble(2) * 1000))));
+        }
+    }
+
+    private boolean hasLeaseTable() throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pg_catalog.to_regclass('pgq.ticker_lease') IS NOT NULL");
+             ResultSet rs = st.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 

@@ -49,7 +49,7 @@ final class StatusView {
     private static String ticker(TickerStatus t) {
         StringBuilder s = new StringBuilder();
         if (t.leader() == null) {
-            s.append("no leader (no session holds the pgq ticker lock)");
+            s.append("no leader (no ticker holds the pgq ticker lease or lock)");
         } else {
             s.append("leader ").append(session(t.leader()));
         }

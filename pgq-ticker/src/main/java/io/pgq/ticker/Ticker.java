@@ -29,10 +29,14 @@ import org.slf4j.LoggerFactory;
  * ticker.close();          // stops within TickerConfig.shutdownTimeout()
  * }</pre>
  *
- * <p>Several instances may run against one database: exactly one, the holder of a session-level
- * advisory lock, ticks; ticks run on the connection that holds the lock, so an instance that
- * lost its connection cannot tick. When the leader dies or its connection is cut, a standby
- * takes over within {@link TickerConfig#leaderCheckPeriod()} of the server noticing.
+ * <p>Several instances may run against one database: exactly one, the holder of the lease row
+ * in {@code pgq.ticker_lease}, ticks, and every tick checks the lease in its own transaction,
+ * so an instance that lost it (frozen past its expiry, cut off) cannot tick. This holds through
+ * a pooler in transaction mode. When the leader dies, a standby takes over within
+ * {@link TickerConfig#leaderLease()} plus {@link TickerConfig#leaderCheckPeriod()}; when it
+ * stops, within {@link TickerConfig#leaderCheckPeriod()}. On the reference PgQ extension (no
+ * lease table) a session advisory lock elects the leader instead: direct connections only.
+ * See docs/design/ticker.md.
  *
  * <p>It follows the {@link BackgroundService} lifecycle: its loops never die from a failure
  * (they count it, log it, back off and carry on), and after {@link TickerConfig#unhealthyAfter()}
@@ -95,8 +99,8 @@ public final class Ticker implements BackgroundService {
     }
 
     /**
-     * Stops both loops and waits at most {@code timeout} for them; the leader lock goes with the
-     * tick loop's session. Removes the gauges. True if both loops ended in time.
+     * Stops both loops and waits at most {@code timeout} for them; the tick loop gives its
+     * leadership up as it ends. Removes the gauges. True if both loops ended in time.
      */
     @Override
     public boolean stop(Duration timeout) {

@@ -30,11 +30,21 @@ public final class TickerConfig {
     public static final Duration DEFAULT_MAINTENANCE_PERIOD = Duration.ofSeconds(30);
     /** How often a standby tries to become the leader. */
     public static final Duration DEFAULT_LEADER_CHECK_PERIOD = Duration.ofMillis(500);
+    /**
+     * How long the leader's lease (a row of {@code pgq.ticker_lease}) lasts without renewal; the
+     * leader renews it every third of this. A leader that dies or freezes is replaced after at
+     * most this long (plus a {@link #DEFAULT_LEADER_CHECK_PERIOD}); one that stops gracefully
+     * gives it up at once.
+     */
+    public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(3);
     /** After this long without reaching the database the ticker reports itself unhealthy. */
     public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofSeconds(30);
     /** How long {@link Ticker#close()} waits for the loops to end. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
-    /** Advisory lock key that elects the one ticking instance per database ("pgq-tick"). */
+    /**
+     * Key of the leader lease row ("pgq-tick"): tickers with the same key elect one leader per
+     * database. On the reference PgQ extension (no lease table) it is a session advisory lock key.
+     */
     public static final long DEFAULT_LEADER_LOCK_KEY = 0x7067712d7469636bL;
     /** Channel of the notification sent after ticks; the payload is the queue name (or empty). */
     public static final String NOTIFY_CHANNEL = "pgq_tick";
@@ -45,6 +55,7 @@ public final class TickerConfig {
     private final Duration retryPeriod;
     private final Duration maintenancePeriod;
     private final Duration leaderCheckPeriod;
+    private final Duration leaderLease;
     private final Duration unhealthyAfter;
     private final Duration shutdownTimeout;
     private final long leaderLockKey;
@@ -57,6 +68,7 @@ public final class TickerConfig {
         this.retryPeriod = b.retryPeriod;
         this.maintenancePeriod = b.maintenancePeriod;
         this.leaderCheckPeriod = b.leaderCheckPeriod;
+        this.leaderLease = b.leaderLease;
         this.unhealthyAfter = b.unhealthyAfter;
         this.shutdownTimeout = b.shutdownTimeout;
         this.leaderLockKey = b.leaderLockKey;
@@ -96,6 +108,11 @@ public final class TickerConfig {
         return leaderCheckPeriod;
     }
 
+    /** How long the leader's lease lasts without renewal (renewed every third of it). */
+    public Duration leaderLease() {
+        return leaderLease;
+    }
+
     public Duration unhealthyAfter() {
         return unhealthyAfter;
     }
@@ -117,7 +134,7 @@ public final class TickerConfig {
         return "TickerConfig{tickPeriod=" + tickPeriod + ", maxTickDutyCycle=" + maxTickDutyCycle
                 + ", maxTickLag=" + maxTickLag + ", retryPeriod=" + retryPeriod
                 + ", maintenancePeriod=" + maintenancePeriod + ", leaderCheckPeriod=" + leaderCheckPeriod
-                + ", unhealthyAfter=" + unhealthyAfter + ", shutdownTimeout=" + shutdownTimeout + ", leaderLockKey=" + leaderLockKey
+                + ", leaderLease=" + leaderLease + ", unhealthyAfter=" + unhealthyAfter + ", shutdownTimeout=" + shutdownTimeout + ", leaderLockKey=" + leaderLockKey
                 + ", notifyConsumers=" + notifyConsumers + "}";
     }
 
@@ -129,6 +146,7 @@ public final class TickerConfig {
         private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
         private Duration maintenancePeriod = DEFAULT_MAINTENANCE_PERIOD;
         private Duration leaderCheckPeriod = DEFAULT_LEADER_CHECK_PERIOD;
+        private Duration leaderLease = DEFAULT_LEADER_LEASE;
         private Duration unhealthyAfter = DEFAULT_UNHEALTHY_AFTER;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private long leaderLockKey = DEFAULT_LEADER_LOCK_KEY;
@@ -169,6 +187,12 @@ public final class TickerConfig {
             return this;
         }
 
+        /** How long the leader's lease lasts without renewal, at least 300 ms. */
+        public Builder leaderLease(Duration lease) {
+            this.leaderLease = Objects.requireNonNull(lease, "leaderLease");
+            return this;
+        }
+
         public Builder unhealthyAfter(Duration duration) {
             this.unhealthyAfter = Objects.requireNonNull(duration, "unhealthyAfter");
             return this;
@@ -195,6 +219,7 @@ public final class TickerConfig {
             Check.atLeast("retryPeriod", retryPeriod, Duration.ofMillis(10));
             Check.atLeast("maintenancePeriod", maintenancePeriod, Duration.ofMillis(10));
             Check.atLeast("leaderCheckPeriod", leaderCheckPeriod, Duration.ofMillis(10));
+            Check.atLeast("leaderLease", leaderLease, Duration.ofMillis(300));
             Check.atLeast("unhealthyAfter", unhealthyAfter, Duration.ofSeconds(1));
             Check.atLeast("shutdownTimeout", shutdownTimeout, Duration.ofMillis(1));
             if (!(maxTickDutyCycle > 0 && maxTickDutyCycle <= 1)) {

@@ -4,7 +4,10 @@ import com.codahale.metrics.MetricRegistry;
 import java.time.Duration;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** A ticker in its own JVM, for the failover test: prints LEADER once it leads, then runs until killed. */
+/**
+ * A ticker in its own JVM, for the failover tests: prints LEADER once it leads, then runs until
+ * killed. Arguments: JDBC URL, user, password, and optionally the lease in milliseconds.
+ */
 public final class TickerMain {
 
     private TickerMain() {
@@ -19,7 +22,11 @@ public final class TickerMain {
         if (args.length > 2 && !args[2].isEmpty()) {
             ds.setPassword(args[2]);
         }
-        Ticker ticker = Ticker.builder("child", ds).config(FailoverTest.config()).metrics(new MetricRegistry()).build();
+        TickerConfig config = args.length > 3
+                ? TickerConfig.builder().leaderCheckPeriod(Duration.ofMillis(200))
+                        .leaderLease(Duration.ofMillis(Long.parseLong(args[3]))).build()
+                : FailoverTest.config();
+        Ticker ticker = Ticker.builder("child", ds).config(config).metrics(new MetricRegistry()).build();
         ticker.start();
         while (!ticker.isLeader()) {
             Thread.sleep(20);

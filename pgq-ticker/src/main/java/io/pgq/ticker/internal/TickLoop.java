@@ -18,15 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ticking loop of one database: holds (or waits for) the leader lock on its own session
- * and, while leader, calls {@code pgq.ticker()} every tick period on that same session. A
- * database without the pgq schema is waited for: the error of {@code pgq.version()} when taking
- * the lead, or of the tick, says so; no query probes for the schema before each tick. Runs on
- * one thread; the accessors may be called from any.
+ * The ticking loop of one database: takes (or waits for) the leadership ({@link Leadership}: a
+ * lease row with the pgq-java schema, a session advisory lock on the reference extension) and,
+ * while leader, runs a tick pass every tick period, renewing the lease every third of its
+ * time. Every pass checks the lease in its own transaction, so an instance that lost it (frozen
+ * past its expiry, cut off) ticks nothing and turns standby. A database without the pgq schema
+ * is waited for: the error of {@code pgq.version()} when taking the lead, or of the tick, says
+ * so; no query probes for the schema before each tick. On a graceful stop the leadership is
+ * given back at once. Runs on one thread; the accessors may be called from any.
  *
- * <p>Plain JDBC, not jOOQ: the statements run every 10 ms on the one session that holds the
- * leader lock (the tick pass is measured in docs/benchmarks.md), and the session settings are
- * set once on it.
+ * <p>Plain JDBC, not jOOQ: the statements run every 10 ms (the tick pass is measured in
+ * docs/benchmarks.md). Every statement is its own transaction and no session state is needed,
+ * so the loop works through a pooler in transaction mode (the cap on the tick lag travels as an
+ * argument of the guarded tick, not as a session setting).
  */
 public final class TickLoop implements Runnable {
 
@@ -44,6 +48,18 @@ public final class TickLoop implements Runnable {
     private volatile TickerRole role = TickerRole.STANDBY;
     private volatile long lastReachedNanos = System.nanoTime();
 
+    /**
+     * Longest time between two tick passes while nothing happens on the server: the passes that
+     * find only idle ticks and lag caps due by time.
+     */
+    static final Duration QUIET_PASS_PERIOD = Duration.ofSeconds(1);
+
+    private final Leadership leadership;
+    private final ChangeWatch watch = new ChangeWatch();
+    /** After a change: how long passes go on regardless (the cap on the tick lag, plus a period). */
+    private final Duration pendingWindow;
+    private long lastPassNanos = System.nanoTime();
+    private long lastChangeNanos = System.nanoTime();
     private Connection connection;
     /** Whether the schema sends the tick notification itself; asked when becoming the leader. */
     private boolean schemaNotifies;
@@ -55,6 +71,8 @@ public final class TickLoop implements Runnable {
         this.config = config;
         this.ticks = metrics.meter(TickerMetrics.ticks(name));
         this.tickPass = metrics.timer(TickerMetrics.tickPass(name));
+        this.leadership = new Leadership(config, name);
+        this.pendingWindow = config.tickPeriod().plus(config.maxTickLag() == null ? Duration.ZERO : config.maxTickLag());
         this.loop = ServiceLoop.builder("ticker for database " + name, LOG, this::step)
                 .stopping(() -> !running)
                 .unhealthyAfter(config.unhealthyAfter())
@@ -66,6 +84,7 @@ public final class TickLoop implements Runnable {
     @Override
     public void run() {
         loop.run();
+        releaseLeadership();
         disconnect();
         leader = false;
         role = TickerRole.STANDBY;
@@ -83,7 +102,19 @@ public final class TickLoop implements Runnable {
                 sleep(config.leaderCheckPeriod());
                 return true;
             }
-            tick();
+            if (!leadership.renewIfDue(connection)) {
+                lostLeadership();
+                return true;
+            }
+            if (quiet()) {
+                reached();
+                sleep(config.tickPeriod());
+                return true;
+            }
+            if (!tick()) {
+                lostLeadership();
+                return true;
+            }
         } catch (SQLException e) {
             if (!SqlStates.isMissingSchema(e.getSQLState())) {
                 throw e;
@@ -108,7 +139,7 @@ public final class TickLoop implements Runnable {
     private void waitForSchema() throws SQLException, InterruptedException {
         reached();
         if (leader) {
-            scalar("SELECT pg_catalog.pg_advisory_unlock(" + config.leaderLockKey() + ")");
+            leadership.release(connection);
             leader = false;
             LOG.info("Ticker for database {} gave up leadership: the pgq schema is gone", name);
         }
@@ -124,40 +155,66 @@ public final class TickLoop implements Runnable {
         connection = dataSource.getConnection();
         connection.setAutoCommit(true);
         try (Statement st = connection.createStatement()) {
+            // tracked by poolers (a startup parameter); shows the ticker's sessions in pgq status
             st.execute("SET application_name = 'pgq-ticker'");
-            if (config.maxTickLag() != null) {
-                st.execute("SET pgq.ticker_max_lag = '" + config.maxTickLag().toNanos() / 1000 + " microseconds'");
-            }
         }
     }
 
     /**
-     * Takes the leader lock if free, then asks the schema whether it sends the tick notification
-     * itself; without a schema that fails and the lock is given back (see the caller).
+     * Asks the schema what it is (the pgq-java schema has the lease and sends the tick
+     * notification itself; the reference extension has neither), then takes the leadership if
+     * it is free. Without a schema the first statement fails (see the caller).
      */
     private boolean tryBecomeLeader() throws SQLException {
-        if (!"t".equals(scalar("SELECT pg_catalog.pg_try_advisory_lock(" + config.leaderLockKey() + ")"))) {
+        String version = scalar("SELECT pgq.version()");
+        schemaNotifies = version != null && version.contains("pgq-java");
+        if (!leadership.tryTake(connection, schemaNotifies)) {
             return false;
         }
-        try {
-            String version = scalar("SELECT pgq.version()");
-            schemaNotifies = version != null && version.contains("pgq-java");
-        } catch (SQLException e) {
-            scalar("SELECT pg_catalog.pg_advisory_unlock(" + config.leaderLockKey() + ")");
-            throw e;
+        if (!schemaNotifies && config.maxTickLag() != null) {
+            // reference extension: ignores the setting, and its lock is a session lock anyway
+            scalar("SELECT pg_catalog.set_config('pgq.ticker_max_lag', '"
+                    + Leadership.micros(config.maxTickLag().toNanos()) + "', false)");
         }
         leader = true;
         role = TickerRole.LEADER;
-        LOG.info("Ticker for database {} is now the leader", name);
+        LOG.info("Ticker for database {} is now the leader ({})", name, leadership.describe());
         return true;
     }
 
-    private void tick() throws SQLException {
-        long ticked;
-        try (Timer.Context ignored = tickPass.time(); Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pgq.ticker()")) {
-            rs.next();
-            ticked = rs.getLong(1);
+    /**
+     * Whether this period's pass can be skipped: nothing but the last pass itself has happened on
+     * the server since it began ({@link ChangeWatch}), no change was seen within the pending
+     * window (events that arrived recently wait for their lag cap: passes go on until it is
+     * reached), and the last pass is less than {@link #QUIET_PASS_PERIOD} old (idle ticks and lag
+     * caps of queues are due by time alone). With the lease only (pgq-java schema).
+     */
+    private boolean quiet() throws SQLException {
+        long now = System.nanoTime();
+        if (!leadership.isLeased() || now - lastPassNanos >= QUIET_PASS_PERIOD.toNanos()
+                || now - lastChangeNanos < pendingWindow.toNanos()) {
+            return false;
+        }
+        if (watch.unchanged(scalar("SELECT pg_catalog.pg_current_snapshot()::text"))) {
+            return true;
+        }
+        lastChangeNanos = now;
+        return false;
+    }
+
+    /** One guarded tick pass; false when the leadership was lost (nothing was ticked). */
+    private boolean tick() throws SQLException {
+        Leadership.Pass pass;
+        try (Timer.Context ignored = tickPass.time()) {
+            pass = leadership.tick(connection);
+        }
+        lastPassNanos = System.nanoTime();
+        Long ticked = pass.ticked();
+        if (ticked == null) {
+            return false;
+        }
+        if (pass.snapshot() != null) {
+            watch.passed(pass.snapshot(), pass.ownXid());
         }
         if (ticked > 0) {
             ticks.mark(ticked);
@@ -165,11 +222,38 @@ public final class TickLoop implements Runnable {
                 scalar("SELECT pg_catalog.pg_notify('" + TickerConfig.NOTIFY_CHANNEL + "', '')");
             }
         }
+        return true;
     }
 
-    /** After a failed step: the session goes, and with it the leader lock. */
+    private void lostLeadership() {
+        leader = false;
+        watch.reset();
+        role = TickerRole.STANDBY;
+        LOG.warn("Ticker for database {} lost its leadership (expired or taken over: {}); standing by",
+                name, leadership.describe());
+    }
+
+    /** On a graceful stop: the next leader need not wait for the lease to run out. */
+    private void releaseLeadership() {
+        if (!leader || connection == null) {
+            return;
+        }
+        try {
+            leadership.release(connection);
+            LOG.info("Ticker for database {} gave up its leadership", name);
+        } catch (SQLException e) {
+            LOG.warn("Ticker for database {} could not give up its leadership ({}); a standby takes over when "
+                    + "its lease runs out", name, e.getMessage());
+        }
+    }
+
+    /**
+     * After a failed step: the session goes (and with it an advisory lock); a lease stays until
+     * it expires, and this instance takes it again at once when it reconnects in time.
+     */
     private void onFailure(Throwable failure) {
         boolean wasLeader = leader;
+        watch.reset();
         disconnect();
         leader = false;
         if (SqlStates.isConnectionLost(failure)) {

@@ -197,3 +197,17 @@ REVOKE ALL ON FUNCTION
     FROM public, pgq_reader, pgq_writer, pgq_admin;
 REVOKE ALL ON SEQUENCE pgq.insert_layout_seq FROM public, pgq_reader, pgq_writer, pgq_admin;
 GRANT SELECT ON SEQUENCE pgq.insert_layout_seq TO public;
+
+-- the ticker's lease (pgq-java): changed only through its functions, read by pgq status
+REVOKE ALL ON TABLE pgq.ticker_lease FROM public, pgq_reader, pgq_writer, pgq_admin;
+GRANT SELECT ON TABLE pgq.ticker_lease TO pgq_reader;
+REVOKE ALL ON FUNCTION
+    pgq._ticker_lease_take(bigint, text, interval),
+    pgq._ticker_lease_release(bigint, text, bigint),
+    pgq._ticker_leased(bigint, text, bigint, interval)
+    FROM public, pgq_reader, pgq_writer, pgq_admin;
+GRANT EXECUTE ON FUNCTION
+    pgq._ticker_lease_take(bigint, text, interval),
+    pgq._ticker_lease_release(bigint, text, bigint),
+    pgq._ticker_leased(bigint, text, bigint, interval)
+    TO pgq_admin;
