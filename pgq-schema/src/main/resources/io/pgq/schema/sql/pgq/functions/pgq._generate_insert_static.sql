@@ -47,11 +47,11 @@
 
 -- Regenerates all generated insert functions (upgrade_schema): every bucket, the
 -- dispatchers, and drops the functions of buckets that have no queue any more.
-CREATE OR REPLACE FUNCTION pgq._generate_insert_static()
-RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._generate_insert_static()
+returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_bucket    int4;
     v_proc      regprocedure;
@@ -89,11 +89,11 @@ $$;
 -- drop_queue, trigger queue_insert_layout): the bucket's two functions when their text
 -- changes, and the dispatchers when the bucket appears or disappears.  The functions of a
 -- bucket that has no queue any more are dropped.
-CREATE OR REPLACE FUNCTION pgq._generate_insert_bucket(i_queue_id int4)
-RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._generate_insert_bucket(i_queue_id int4)
+returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_bucket    int4 := i_queue_id >> 4;
     v_existing  integer;
@@ -121,11 +121,11 @@ $$;
 
 -- Argument list of the generated functions of kind 'static', 'fast', 'impl-public' (the
 -- 7-argument pgq.insert_event) or 'impl-public3' (the 3-argument one).
-CREATE OR REPLACE FUNCTION pgq._insert_function_args(i_kind text)
-RETURNS text
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._insert_function_args(i_kind text)
+returns text
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
     select case i_kind
         when 'static' then 'i_slot int8, i_ev_id int8, i_ev_time timestamptz, i_ev_owner int4, i_ev_retry int4,'
                         || ' i_ev_type text, i_ev_data text, i_ev_extra1 text, i_ev_extra2 text, i_ev_extra3 text,'
@@ -139,11 +139,11 @@ AS $$
 $$;
 
 -- Creates or replaces the two functions of one bucket (only those whose text changed).
-CREATE OR REPLACE FUNCTION pgq._insert_install_bucket(i_bucket int4)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._insert_install_bucket(i_bucket int4)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_slots     int8[];
     v_tables    text[];
@@ -201,11 +201,11 @@ $$;
 
 -- Creates or replaces the dispatcher pgq._insert_event_static over the buckets that have
 -- queues and both forms of pgq.insert_event (only those whose text changed).
-CREATE OR REPLACE FUNCTION pgq._insert_install_dispatchers()
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._insert_install_dispatchers()
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_starts    int8[];
     v_buckets   text[];
@@ -254,11 +254,11 @@ $$;
 -- DEFINER).  A newly created function gets its grants: EXECUTE for pgq_admin on the static
 -- ones, for pgq_writer on insert_event, for nobody on the fast functions (only reached from
 -- SECURITY DEFINER functions, as the owner).  Returns true when the function was (re)created.
-CREATE OR REPLACE FUNCTION pgq._insert_install_function(i_name text, i_kind text, i_src text)
-RETURNS boolean
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._insert_install_function(i_name text, i_kind text, i_src text)
+returns boolean
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_args      text := pgq._insert_function_args(case when i_kind = 'static' then 'static'
                                                        when i_kind like 'impl-%' then i_kind
@@ -304,12 +304,12 @@ $$;
 -- first slots of the buckets and i_tables the bucket numbers; each leaf calls the bucket's
 -- function (a slot is sent to the bucket whose range is the last one starting at or below
 -- it; that function returns NULL for slots it does not serve).
-CREATE OR REPLACE FUNCTION pgq._insert_static_tree(i_kind text, i_slots int8[], i_tables text[], i_seqs text[],
+create or replace function pgq._insert_static_tree(i_kind text, i_slots int8[], i_tables text[], i_seqs text[],
                                                    i_flagged boolean[], i_lo integer, i_hi integer, i_depth integer)
-RETURNS text
-LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns text
+language plpgsql immutable
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_pad   text := repeat('    ', i_depth);
     v_out   text := '';
@@ -380,10 +380,10 @@ $$;
 -- later rows of the same bucket in one statement find the text unchanged.  (Fired as a
 -- statement trigger, as the one of earlier installs until structure/triggers.sql replaces
 -- it, it regenerates everything.)
-CREATE OR REPLACE FUNCTION pgq._queue_layout_changed()
-RETURNS trigger
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq._queue_layout_changed()
+returns trigger
+language plpgsql
+as $$
 begin
     if tg_level = 'STATEMENT' then
         perform pgq._generate_insert_static();

@@ -1,10 +1,10 @@
 -- pgq._grant_perms_from(src_schema, src_table, dst_schema, dst_table):
 -- replays the table privileges of the source onto the destination
 -- (PUBLIC grantee handled, WITH GRANT OPTION preserved).  Returns 1.
-CREATE OR REPLACE FUNCTION pgq._grant_perms_from(src_schema text, src_table text, dst_schema text, dst_table text)
-RETURNS integer
-LANGUAGE plpgsql STRICT
-AS $$
+create or replace function pgq._grant_perms_from(src_schema text, src_table text, dst_schema text, dst_table text)
+returns integer
+language plpgsql strict
+as $$
 declare
     r       record;
     v_to    text;

@@ -1,13 +1,13 @@
 -- pgq._java_failure_owner(batch, queue, consumer) (pgq-java, internal): the subscription
 -- (queue id, consumer id) of the consumer or group, after checking that the batch is open on
 -- it or on one of its members (same sub_id).  Raises 'batch not found' otherwise.
-CREATE OR REPLACE FUNCTION pgq._java_failure_owner(
+create or replace function pgq._java_failure_owner(
     i_batch_id bigint, i_queue_name text, i_consumer_name text,
     out sub_queue int4, out sub_consumer int4)
-RETURNS record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     select s.sub_queue, s.sub_consumer into sub_queue, sub_consumer
       from pgq.subscription s

@@ -2,13 +2,13 @@
 -- keeps the error of each failed attempt of the batch's events, for the consumer (or group)
 -- that holds the open batch, at most 10 per event (the newest) and none older than 30 days.
 -- Errors are cut to 2000 characters.  Returns the number of rows written.
-CREATE OR REPLACE FUNCTION pgq._java_record_failures(
+create or replace function pgq._java_record_failures(
     i_batch_id bigint, i_queue_name text, i_consumer_name text,
     i_ev_ids bigint[], i_attempts int4[], i_errors text[])
-RETURNS int4
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns int4
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     s       record;
     v_count int4;

@@ -1,13 +1,13 @@
 -- pgq._java_take_failures(batch, queue, consumer, ev_ids) (pgq-java): removes and returns the
 -- kept errors of these events of the batch (handled or dead-lettered now), oldest attempt
 -- first.
-CREATE OR REPLACE FUNCTION pgq._java_take_failures(
+create or replace function pgq._java_take_failures(
     i_batch_id bigint, i_queue_name text, i_consumer_name text, i_ev_ids bigint[],
     out ev_id bigint, out attempt int4, out failed_at timestamptz, out error text)
-RETURNS setof record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns setof record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     s record;
 begin

@@ -12,11 +12,11 @@
 -- pgq._ticker_lease_take(key, owner, lease): takes the lease when it is free or expired (the
 -- epoch grows by one), or extends it when i_owner holds it (same epoch).  Returns the epoch
 -- held now, or NULL when another owner's lease is still running.
-CREATE OR REPLACE FUNCTION pgq._ticker_lease_take(i_key bigint, i_owner text, i_lease interval)
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._ticker_lease_take(i_key bigint, i_owner text, i_lease interval)
+returns bigint
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_epoch bigint;
 begin
@@ -45,11 +45,11 @@ $$;
 
 -- pgq._ticker_lease_release(key, owner, epoch): gives the lease up at once (graceful stop),
 -- so that a standby takes over at its next try.  True if i_owner held it with i_epoch.
-CREATE OR REPLACE FUNCTION pgq._ticker_lease_release(i_key bigint, i_owner text, i_epoch bigint)
-RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._ticker_lease_release(i_key bigint, i_owner text, i_epoch bigint)
+returns boolean
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     update pgq.ticker_lease
        set tl_owner = null, tl_expires_at = '-infinity', tl_pid = null
@@ -67,12 +67,12 @@ $$;
 -- nothing happens, the snapshot the pass started from and this transaction's own xid (NULL
 -- when it wrote nothing): if the current snapshot later differs from it only by that xid,
 -- no other transaction has started or ended since, and a pass would find nothing new.
-CREATE OR REPLACE FUNCTION pgq._ticker_leased(i_key bigint, i_owner text, i_epoch bigint, i_max_lag interval,
-    OUT ticked bigint, OUT snapshot text, OUT own_xid bigint)
-RETURNS record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._ticker_leased(i_key bigint, i_owner text, i_epoch bigint, i_max_lag interval,
+    out ticked bigint, out snapshot text, out own_xid bigint)
+returns record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     snapshot := pg_current_snapshot()::text;
     perform pg_advisory_xact_lock_shared((i_key >> 32)::int4, (i_key & 4294967295)::bigint::bit(32)::int4);

@@ -4,10 +4,10 @@
 -- ordered by ev_id.  Transactions that were running at the start tick and finished by the
 -- end tick either widen the ev_txid range scan (when close to it) or go to an IN list.
 -- pgq-java inlines both snapshots as literals instead of joining pgq.tick per table.
-CREATE OR REPLACE FUNCTION pgq.batch_event_sql(x_batch_id bigint)
-RETURNS text
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.batch_event_sql(x_batch_id bigint)
+returns text
+language plpgsql
+as $$
 declare
     b           record;
     v_tx_start  bigint;

@@ -1,10 +1,10 @@
 -- pgq.batch_event_tables(batch): the data tables a batch must read (reference §1.2):
 -- only the previous table when the batch ended before the last rotation (step1), only the
 -- current one when it started after the rotation became visible (step2), else both.
-CREATE OR REPLACE FUNCTION pgq.batch_event_tables(x_batch_id bigint)
-RETURNS setof text
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.batch_event_tables(x_batch_id bigint)
+returns setof text
+language plpgsql
+as $$
 declare
     b           record;
     v_prev      integer;

@@ -1,10 +1,10 @@
 -- pgq.batch_retry(batch, seconds): schedules every event of the batch that is not already
 -- queued for retry (for this subscription).  Returns the number of events queued.
-CREATE OR REPLACE FUNCTION pgq.batch_retry(i_batch_id bigint, i_retry_seconds integer)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.batch_retry(i_batch_id bigint, i_retry_seconds integer)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_sub   record;
     v_count integer;

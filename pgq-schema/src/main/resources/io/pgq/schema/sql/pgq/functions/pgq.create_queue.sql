@@ -3,11 +3,11 @@
 -- functions of the queue's bucket.  Returns 1 when created, 0 when the queue already exists.
 -- Sessions creating queues at once are serialized by a lock on pgq.queue, so of several
 -- sessions creating one name exactly one returns 1 and the others 0, in every isolation level.
-CREATE OR REPLACE FUNCTION pgq.create_queue(i_queue_name text)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.create_queue(i_queue_name text)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_queue_id  int4;
     v_ntables   int4;

@@ -5,10 +5,10 @@
 -- Rotation safety as in insert_event_raw: the xid is assigned before the queue row is read,
 -- and outside READ COMMITTED the row is share-locked (through an internal SECURITY DEFINER
 -- helper, since FOR SHARE needs UPDATE privilege that writers do not have).
-CREATE OR REPLACE FUNCTION pgq.current_event_table(x_queue_name text)
-RETURNS text
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.current_event_table(x_queue_name text)
+returns text
+language plpgsql
+as $$
 declare
     q   record;
 begin
@@ -32,11 +32,11 @@ $$;
 
 -- Share-locks a queue row (no error if missing).  Under REPEATABLE READ / SERIALIZABLE this
 -- raises a serialization failure when the row changed after the transaction's snapshot.
-CREATE OR REPLACE FUNCTION pgq._share_lock_queue(i_queue_name text)
-RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._share_lock_queue(i_queue_name text)
+returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     perform 1 from pgq.queue where queue_name = i_queue_name for share;
 end;

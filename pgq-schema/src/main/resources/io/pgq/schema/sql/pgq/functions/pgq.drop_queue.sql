@@ -1,10 +1,10 @@
 -- pgq.drop_queue(queue, force): drops the queue's tables, ticks, sequences and row.
 -- Without force it refuses while consumers are subscribed; with force it unregisters them.
-CREATE OR REPLACE FUNCTION pgq.drop_queue(x_queue_name text, x_force bool)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.drop_queue(x_queue_name text, x_force bool)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     q       record;
     c       record;
@@ -50,10 +50,10 @@ end;
 $$;
 
 -- pgq.drop_queue(queue): drop_queue(queue, false).
-CREATE OR REPLACE FUNCTION pgq.drop_queue(x_queue_name text)
-RETURNS integer
-LANGUAGE plpgsql STRICT
-AS $$
+create or replace function pgq.drop_queue(x_queue_name text)
+returns integer
+language plpgsql strict
+as $$
 begin
     return pgq.drop_queue(x_queue_name, false);
 end;

@@ -1,11 +1,11 @@
 -- pgq.event_retry(batch, event, retry_time): schedules one event of an open batch for
 -- re-delivery to this subscription at retry_time (ev_retry + 1, new txid on re-insert).
 -- Returns 1, or 0 when the event is already queued for retry.
-CREATE OR REPLACE FUNCTION pgq.event_retry(x_batch_id bigint, x_event_id bigint, x_retry_time timestamptz)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.event_retry(x_batch_id bigint, x_event_id bigint, x_retry_time timestamptz)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_sub   record;
     v_ev    record;
@@ -39,11 +39,11 @@ end;
 $$;
 
 -- pgq.event_retry(batch, event, seconds): retry after this many seconds.
-CREATE OR REPLACE FUNCTION pgq.event_retry(x_batch_id bigint, x_event_id bigint, x_retry_seconds integer)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.event_retry(x_batch_id bigint, x_event_id bigint, x_retry_seconds integer)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     return pgq.event_retry(x_batch_id, x_event_id,
                            current_timestamp + make_interval(secs => x_retry_seconds));

@@ -6,11 +6,11 @@
 -- counts once, with its first time.  Returns the number of events queued now, which is the
 -- sum the per-event calls would return.  The whole call fails, queueing nothing, with
 -- 'event not found' when the batch is not open or an id is not one of its events.
-CREATE OR REPLACE FUNCTION pgq.event_retry_many(i_batch_id bigint, i_event_ids bigint[], i_retry_times timestamptz[])
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.event_retry_many(i_batch_id bigint, i_event_ids bigint[], i_retry_times timestamptz[])
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_sub       record;
     v_res       record;
@@ -78,11 +78,11 @@ $$;
 
 -- (pgq-java) pgq.event_retry_many(batch, event ids, seconds): every event retried after this
 -- many seconds.
-CREATE OR REPLACE FUNCTION pgq.event_retry_many(i_batch_id bigint, i_event_ids bigint[], i_retry_seconds integer)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.event_retry_many(i_batch_id bigint, i_event_ids bigint[], i_retry_seconds integer)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     if i_retry_seconds is null then
         raise exception 'event_retry_many: retry seconds must not be NULL';

@@ -1,15 +1,15 @@
 -- pgq.event_retry_raw(queue, consumer, retry_after, ev fields...): puts an arbitrary event
 -- into the retry queue of the consumer's subscription.  ev_id NULL takes the next value of
 -- the queue's event sequence.  Returns the event id.
-CREATE OR REPLACE FUNCTION pgq.event_retry_raw(
+create or replace function pgq.event_retry_raw(
     x_queue text, x_consumer text, x_retry_after timestamptz,
     x_ev_id bigint, x_ev_time timestamptz, x_ev_retry integer,
     x_ev_type text, x_ev_data text,
     x_ev_extra1 text, x_ev_extra2 text, x_ev_extra3 text, x_ev_extra4 text)
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns bigint
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     s       record;
     v_id    bigint;

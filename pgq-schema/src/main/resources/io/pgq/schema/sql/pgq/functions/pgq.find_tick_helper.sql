@@ -3,13 +3,13 @@
 -- (event-seq delta >= min_count or time delta >= min_interval); when the newest tick
 -- overshoots a threshold by more than 2x, the first tick meeting a threshold instead.
 -- All columns NULL when no threshold is met.
-CREATE OR REPLACE FUNCTION pgq.find_tick_helper(
+create or replace function pgq.find_tick_helper(
     in i_queue_id int4, in i_prev_tick_id int8, in i_prev_tick_time timestamptz, in i_prev_tick_seq int8,
     in i_min_count int8, in i_min_interval interval,
     out next_tick_id int8, out next_tick_time timestamptz, out next_tick_seq int8)
-RETURNS record
-LANGUAGE plpgsql STABLE
-AS $$
+returns record
+language plpgsql stable
+as $$
 declare
     t       record;
 begin

@@ -1,10 +1,10 @@
 -- pgq.finish_batch(batch): closes the batch and moves the consumer to its end tick.
 -- Returns 1, or warns and returns 0 for an unknown batch.
-CREATE OR REPLACE FUNCTION pgq.finish_batch(x_batch_id bigint)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.finish_batch(x_batch_id bigint)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     update pgq.subscription
        set sub_active = now(),

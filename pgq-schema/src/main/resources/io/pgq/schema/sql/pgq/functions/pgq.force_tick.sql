@@ -1,11 +1,11 @@
 -- pgq.force_tick(queue): makes the next ticker run tick, by pretending that many events
 -- happened (event sequence += ticker_max_count*2 + 1000).  Does nothing for external or
 -- paused queues.  Returns the current newest tick id; callers poll until it changes.
-CREATE OR REPLACE FUNCTION pgq.force_tick(i_queue_name text)
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.force_tick(i_queue_name text)
+returns bigint
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     q           record;
     v_tick_id   bigint;

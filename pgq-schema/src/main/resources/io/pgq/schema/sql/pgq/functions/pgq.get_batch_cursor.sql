@@ -3,14 +3,14 @@
 -- WHERE text extra_where, which is trusted SQL from the consumer) and returns its first
 -- quick_limit rows.  The caller FETCHes the rest and CLOSEs it, inside one transaction.
 -- Returns nothing when batch, cursor name or limit is NULL.
-CREATE OR REPLACE FUNCTION pgq.get_batch_cursor(
+create or replace function pgq.get_batch_cursor(
     in i_batch_id bigint, in i_cursor_name text, in i_quick_limit int4, in i_extra_where text,
     out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
     out ev_type text, out ev_data text,
     out ev_extra1 text, out ev_extra2 text, out ev_extra3 text, out ev_extra4 text)
-RETURNS setof record
-LANGUAGE plpgsql
-AS $$
+returns setof record
+language plpgsql
+as $$
 declare
     v_sql   text;
 begin
@@ -31,14 +31,14 @@ end;
 $$;
 
 -- pgq.get_batch_cursor(batch, cursor_name, quick_limit): without extra WHERE.
-CREATE OR REPLACE FUNCTION pgq.get_batch_cursor(
+create or replace function pgq.get_batch_cursor(
     in i_batch_id bigint, in i_cursor_name text, in i_quick_limit int4,
     out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
     out ev_type text, out ev_data text,
     out ev_extra1 text, out ev_extra2 text, out ev_extra3 text, out ev_extra4 text)
-RETURNS setof record
-LANGUAGE plpgsql STRICT
-AS $$
+returns setof record
+language plpgsql strict
+as $$
 begin
     return query select * from pgq.get_batch_cursor(i_batch_id, i_cursor_name, i_quick_limit, null);
 end;

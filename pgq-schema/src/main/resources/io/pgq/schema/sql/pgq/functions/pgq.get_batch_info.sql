@@ -1,15 +1,15 @@
 -- pgq.get_batch_info(batch): queue, consumer, start/end tick times, ids and event seqs of
 -- an open batch; lag = time since the end tick.  All NULL for an unknown batch.
-CREATE OR REPLACE FUNCTION pgq.get_batch_info(
+create or replace function pgq.get_batch_info(
     in x_batch_id bigint,
     out queue_name text, out consumer_name text,
     out batch_start timestamptz, out batch_end timestamptz,
     out prev_tick_id bigint, out tick_id bigint, out lag interval,
     out seq_start bigint, out seq_end bigint)
-RETURNS record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     select qu.queue_name, co.co_name, prev.tick_time, cur.tick_time,
            sub.sub_last_tick, sub.sub_next_tick, now() - cur.tick_time,

@@ -1,14 +1,14 @@
 -- pgq.get_consumer_info([queue [, consumer]]): subscriptions with their lag (time since
 -- the consumer's position tick), last activity, position, open batch and an estimate of
 -- pending events.  NULL arguments match everything; ordered by queue, consumer.
-CREATE OR REPLACE FUNCTION pgq.get_consumer_info(
+create or replace function pgq.get_consumer_info(
     in i_queue_name text, in i_consumer_name text,
     out queue_name text, out consumer_name text, out lag interval, out last_seen interval,
     out last_tick bigint, out current_batch bigint, out next_tick bigint, out pending_events bigint)
-RETURNS setof record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns setof record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     return query
     select qu.queue_name, co.co_name,
@@ -31,27 +31,27 @@ end;
 $$;
 
 -- pgq.get_consumer_info(queue): all consumers of a queue.
-CREATE OR REPLACE FUNCTION pgq.get_consumer_info(
+create or replace function pgq.get_consumer_info(
     in i_queue_name text,
     out queue_name text, out consumer_name text, out lag interval, out last_seen interval,
     out last_tick bigint, out current_batch bigint, out next_tick bigint, out pending_events bigint)
-RETURNS setof record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns setof record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     return query select * from pgq.get_consumer_info(i_queue_name, null);
 end;
 $$;
 
 -- pgq.get_consumer_info(): all subscriptions.
-CREATE OR REPLACE FUNCTION pgq.get_consumer_info(
+create or replace function pgq.get_consumer_info(
     out queue_name text, out consumer_name text, out lag interval, out last_seen interval,
     out last_tick bigint, out current_batch bigint, out next_tick bigint, out pending_events bigint)
-RETURNS setof record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns setof record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     return query select * from pgq.get_consumer_info(null, null);
 end;

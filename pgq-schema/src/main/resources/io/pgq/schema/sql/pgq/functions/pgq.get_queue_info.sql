@@ -1,7 +1,7 @@
 -- pgq.get_queue_info([queue]): configuration and ticker state of one queue (NULL: all,
 -- ordered by name).  ev_per_sec is measured over the newest 20 ticks; ev_new counts event
 -- ids taken since the newest tick.
-CREATE OR REPLACE FUNCTION pgq.get_queue_info(
+create or replace function pgq.get_queue_info(
     in i_queue_name text,
     out queue_name text, out queue_ntables integer, out queue_cur_table integer,
     out queue_rotation_period interval, out queue_switch_time timestamptz,
@@ -9,9 +9,9 @@ CREATE OR REPLACE FUNCTION pgq.get_queue_info(
     out queue_ticker_max_count integer, out queue_ticker_max_lag interval,
     out queue_ticker_idle_period interval, out ticker_lag interval,
     out ev_per_sec float8, out ev_new bigint, out last_tick_id bigint)
-RETURNS setof record
-LANGUAGE plpgsql
-AS $$
+returns setof record
+language plpgsql
+as $$
 declare
     q       record;
     v_last  record;
@@ -65,16 +65,16 @@ end;
 $$;
 
 -- pgq.get_queue_info(): all queues.
-CREATE OR REPLACE FUNCTION pgq.get_queue_info(
+create or replace function pgq.get_queue_info(
     out queue_name text, out queue_ntables integer, out queue_cur_table integer,
     out queue_rotation_period interval, out queue_switch_time timestamptz,
     out queue_external_ticker boolean, out queue_ticker_paused boolean,
     out queue_ticker_max_count integer, out queue_ticker_max_lag interval,
     out queue_ticker_idle_period interval, out ticker_lag interval,
     out ev_per_sec float8, out ev_new bigint, out last_tick_id bigint)
-RETURNS setof record
-LANGUAGE plpgsql
-AS $$
+returns setof record
+language plpgsql
+as $$
 begin
     return query select * from pgq.get_queue_info(null);
 end;

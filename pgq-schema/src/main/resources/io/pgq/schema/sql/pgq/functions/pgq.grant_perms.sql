@@ -2,11 +2,11 @@
 -- Sequences: SELECT to public, USAGE on the event sequence to pgq_admin and (pgq-java)
 -- pgq_writer.
 -- Tables: pgq.event_template's privileges are copied to the parent and every data table.
-CREATE OR REPLACE FUNCTION pgq.grant_perms(x_queue_name text)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.grant_perms(x_queue_name text)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     q       record;
     v_pos   integer;

@@ -16,13 +16,13 @@
 --
 -- Not SECURITY DEFINER (reference): it runs with the privileges of its caller (pgq_admin)
 -- and reads no setting a session could change.
-CREATE OR REPLACE FUNCTION pgq.insert_event_raw(
+create or replace function pgq.insert_event_raw(
     queue_name text, ev_id bigint, ev_time timestamptz,
     ev_owner integer, ev_retry integer, ev_type text, ev_data text,
     ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text)
-RETURNS int8
-LANGUAGE plpgsql
-AS $$
+returns int8
+language plpgsql
+as $$
 begin
     return pgq._insert_event_slow(insert_event_raw.queue_name,
                insert_event_raw.ev_id, coalesce(insert_event_raw.ev_time, pg_catalog.now()),
@@ -35,12 +35,12 @@ $$;
 
 -- insert_event_raw's work: assigns the xid, then reads (outside READ COMMITTED also
 -- share-locks) the queue row, applies disable_insert and per_tx_limit, and inserts.
-CREATE OR REPLACE FUNCTION pgq._insert_event_slow(
+create or replace function pgq._insert_event_slow(
     i_queue_name text, i_ev_id int8, i_ev_time timestamptz, i_ev_owner int4, i_ev_retry int4,
     i_ev_type text, i_ev_data text, i_ev_extra1 text, i_ev_extra2 text, i_ev_extra3 text, i_ev_extra4 text)
-RETURNS int8
-LANGUAGE plpgsql
-AS $$
+returns int8
+language plpgsql
+as $$
 declare
     q           record;
 begin
@@ -84,10 +84,10 @@ $$;
 -- the reference.  The transaction's earlier events of the queue are counted in the queue's
 -- tables (ev_txid is indexed; at most per_tx_limit rows are read): a count kept in a setting
 -- could be reset by the session.
-CREATE OR REPLACE FUNCTION pgq._insert_check_flags(i_queue_id int4, i_queue_name text)
-RETURNS void
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq._insert_check_flags(i_queue_id int4, i_queue_name text)
+returns void
+language plpgsql
+as $$
 declare
     q       record;
     v_count bigint;
@@ -120,12 +120,12 @@ end;
 $$;
 
 -- Dynamic (EXECUTE) insert, used when the generated function does not cover a queue/table.
-CREATE OR REPLACE FUNCTION pgq._insert_event_dynamic(
+create or replace function pgq._insert_event_dynamic(
     i_queue_id int4, i_table int4, i_ev_id int8, i_ev_time timestamptz, i_ev_owner int4, i_ev_retry int4,
     i_ev_type text, i_ev_data text, i_ev_extra1 text, i_ev_extra2 text, i_ev_extra3 text, i_ev_extra4 text)
-RETURNS int8
-LANGUAGE plpgsql
-AS $$
+returns int8
+language plpgsql
+as $$
 declare
     q       record;
     v_id    int8;
@@ -152,11 +152,11 @@ $$;
 -- the sequence always holds the txid of the latest one, committed or still running; a
 -- session caches a slot only when that txid is visible in the snapshot it read the queue
 -- row with (docs/design/insert-path.md).
-CREATE OR REPLACE FUNCTION pgq._queue_layout_seq()
-RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._queue_layout_seq()
+returns trigger
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     perform pg_advisory_xact_lock(1885827361, 1);   -- 'pgq!', 1
     perform setval('pgq.insert_layout_seq', txid_current());

@@ -12,14 +12,14 @@
 --   counts the transaction's rows in the queue's tables plus the new events;
 -- * ev_types and ev_datas are arrays of one dimension and equal length (elements may be NULL);
 --   an extra array is NULL (all NULL) or of that length as well.
-CREATE OR REPLACE FUNCTION pgq.insert_events(
+create or replace function pgq.insert_events(
     queue_name text, ev_types text[], ev_datas text[],
     ev_extra1 text[] default null, ev_extra2 text[] default null,
     ev_extra3 text[] default null, ev_extra4 text[] default null)
-RETURNS bigint[]
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns bigint[]
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     q           record;
     v_n         int4;
@@ -89,11 +89,11 @@ $$;
 
 -- insert_events' check of one array argument: NULL (allowed only for the extras, checked by
 -- the caller), or one dimension of i_expected elements.
-CREATE OR REPLACE FUNCTION pgq._insert_events_check_array(i_name text, i_values text[], i_expected int4)
-RETURNS void
-LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._insert_events_check_array(i_name text, i_values text[], i_expected int4)
+returns void
+language plpgsql immutable
+set search_path = pg_catalog, pg_temp
+as $$
 begin
     if i_values is null then
         return;

@@ -1,9 +1,9 @@
 -- pgq.maint_operations(): the maintenance calls a daemon should make, in order (it only
 -- lists them).  Listed functions take 0 or 1 argument and return 1 to be called again.
-CREATE OR REPLACE FUNCTION pgq.maint_operations(out func_name text, out func_arg text)
-RETURNS setof record
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.maint_operations(out func_name text, out func_arg text)
+returns setof record
+language plpgsql
+as $$
 declare
     q           record;
     v_ops       integer := 0;

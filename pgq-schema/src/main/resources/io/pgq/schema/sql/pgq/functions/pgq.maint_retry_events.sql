@@ -1,10 +1,10 @@
 -- pgq.maint_retry_events(): moves up to 10 due retry events back into their queues
 -- (same ev_id, ev_time, owner and retry count; new txid).  Returns how many were moved;
 -- callers repeat until it returns 0.  One mover at a time, inserts are not blocked.
-CREATE OR REPLACE FUNCTION pgq.maint_retry_events()
-RETURNS integer
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.maint_retry_events()
+returns integer
+language plpgsql
+as $$
 declare
     r       record;
     v_count integer := 0;

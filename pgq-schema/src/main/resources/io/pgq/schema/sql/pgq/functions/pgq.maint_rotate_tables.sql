@@ -1,10 +1,10 @@
 -- pgq.maint_rotate_tables_step1(queue): switches inserts to the next data table (after
 -- truncating it) when the rotation period has passed, the previous rotation completed and
 -- every consumer has moved past it.  Always returns 0.  See reference §1.2.
-CREATE OR REPLACE FUNCTION pgq.maint_rotate_tables_step1(i_queue_name text)
-RETURNS integer
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.maint_rotate_tables_step1(i_queue_name text)
+returns integer
+language plpgsql
+as $$
 declare
     q           record;
     v_lowest    bigint;
@@ -80,10 +80,10 @@ $$;
 -- step2 got it after the switch was visible, so it inserts into the new table.
 -- pgq-java refuses (WARNING, nothing changed) when this transaction already has a txid,
 -- because that txid may predate the switch (e.g. step1 and step2 in one transaction).
-CREATE OR REPLACE FUNCTION pgq.maint_rotate_tables_step2()
-RETURNS integer
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.maint_rotate_tables_step2()
+returns integer
+language plpgsql
+as $$
 begin
     if pg_catalog.txid_current_if_assigned() is not null then
         if exists (select 1 from pgq.queue where queue_switch_step2 is null) then

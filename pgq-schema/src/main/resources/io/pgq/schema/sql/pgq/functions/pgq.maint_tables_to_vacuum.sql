@@ -1,9 +1,9 @@
 -- pgq.maint_tables_to_vacuum(): tables that need VACUUM from the maintenance daemon;
 -- empty when autovacuum is on.
-CREATE OR REPLACE FUNCTION pgq.maint_tables_to_vacuum()
-RETURNS setof text
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.maint_tables_to_vacuum()
+returns setof text
+language plpgsql
+as $$
 declare
     v_table text;
 begin

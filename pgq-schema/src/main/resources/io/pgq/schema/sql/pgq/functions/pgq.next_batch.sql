@@ -4,17 +4,17 @@
 --   min_lag      only take an end tick at least this old;
 --   min_count    batch should span at least this many events (event-seq estimate);
 --   min_interval batch should span at least this much time (OR-ed with min_count).
-CREATE OR REPLACE FUNCTION pgq.next_batch_custom(
+create or replace function pgq.next_batch_custom(
     in i_queue_name text, in i_consumer_name text,
     in i_min_lag interval, in i_min_count int4, in i_min_interval interval,
     out batch_id int8,
     out cur_tick_id int8, out prev_tick_id int8,
     out cur_tick_time timestamptz, out prev_tick_time timestamptz,
     out cur_tick_event_seq int8, out prev_tick_event_seq int8)
-RETURNS record
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+returns record
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     s       record;
     v_next  record;
@@ -100,15 +100,15 @@ end;
 $$;
 
 -- pgq.next_batch_info(queue, consumer): next_batch_custom without thresholds.
-CREATE OR REPLACE FUNCTION pgq.next_batch_info(
+create or replace function pgq.next_batch_info(
     in i_queue_name text, in i_consumer_name text,
     out batch_id int8,
     out cur_tick_id int8, out prev_tick_id int8,
     out cur_tick_time timestamptz, out prev_tick_time timestamptz,
     out cur_tick_event_seq int8, out prev_tick_event_seq int8)
-RETURNS record
-LANGUAGE plpgsql
-AS $$
+returns record
+language plpgsql
+as $$
 begin
     select f.batch_id, f.cur_tick_id, f.prev_tick_id, f.cur_tick_time, f.prev_tick_time,
            f.cur_tick_event_seq, f.prev_tick_event_seq
@@ -119,10 +119,10 @@ end;
 $$;
 
 -- pgq.next_batch(queue, consumer): id of the next (or open) batch, NULL when nothing to do.
-CREATE OR REPLACE FUNCTION pgq.next_batch(i_queue_name text, i_consumer_name text)
-RETURNS int8
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.next_batch(i_queue_name text, i_consumer_name text)
+returns int8
+language plpgsql
+as $$
 declare
     v_batch_id  int8;
 begin

@@ -1,9 +1,9 @@
 -- pgq.quote_fqname(name): 'schema.name' with both parts quote_ident-ed.
 -- Split at the first dot; a name without a dot is taken to be in schema public.
-CREATE OR REPLACE FUNCTION pgq.quote_fqname(i_name text)
-RETURNS text
-LANGUAGE plpgsql STRICT IMMUTABLE
-AS $$
+create or replace function pgq.quote_fqname(i_name text)
+returns text
+language plpgsql strict immutable
+as $$
 declare
     v_pos   integer;
 begin

@@ -5,11 +5,11 @@
 -- several) never see a unique violation; the consumer row and the subscription are inserted
 -- with ON CONFLICT DO NOTHING, which waits for a concurrent inserter and then re-reads its row.
 -- Of several first registrations of one subscription, exactly one returns 1.
-CREATE OR REPLACE FUNCTION pgq.register_consumer_at(x_queue_name text, x_consumer_name text, x_tick_pos bigint)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.register_consumer_at(x_queue_name text, x_consumer_name text, x_tick_pos bigint)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_queue_id      int4;
     v_consumer_id   int4;

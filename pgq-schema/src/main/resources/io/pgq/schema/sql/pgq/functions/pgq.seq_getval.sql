@@ -1,9 +1,9 @@
 -- pgq.seq_getval(seq): last_value of a sequence without advancing it
 -- (a fresh sequence returns its start value, 1).
-CREATE OR REPLACE FUNCTION pgq.seq_getval(i_seq_name text)
-RETURNS bigint
-LANGUAGE plpgsql STRICT
-AS $$
+create or replace function pgq.seq_getval(i_seq_name text)
+returns bigint
+language plpgsql strict
+as $$
 declare
     v_value bigint;
 begin

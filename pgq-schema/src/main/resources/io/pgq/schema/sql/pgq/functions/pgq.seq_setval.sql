@@ -1,9 +1,9 @@
 -- pgq.seq_setval(seq, value): like setval() but never moves the sequence backwards.
 -- Returns the resulting last value.
-CREATE OR REPLACE FUNCTION pgq.seq_setval(i_seq_name text, i_new_value int8)
-RETURNS bigint
-LANGUAGE plpgsql STRICT
-AS $$
+create or replace function pgq.seq_setval(i_seq_name text, i_new_value int8)
+returns bigint
+language plpgsql strict
+as $$
 declare
     v_fqname    text;
     v_current   bigint;

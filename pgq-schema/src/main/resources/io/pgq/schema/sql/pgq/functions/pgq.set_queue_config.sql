@@ -5,11 +5,11 @@
 -- (UPDATE pgq.queue directly; the insert functions follow such changes by a trigger).
 -- Values are validated (errcode 22023, message names parameter, value and what is allowed).
 -- Returns 1.
-CREATE OR REPLACE FUNCTION pgq.set_queue_config(x_queue_name text, x_param_name text, x_param_value text)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.set_queue_config(x_queue_name text, x_param_name text, x_param_value text)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_queue_id  int4;
     v_allowed   constant text := 'ticker_max_count, ticker_max_lag, ticker_idle_period, ticker_paused, '
@@ -56,11 +56,11 @@ end;
 $$;
 
 -- Validation helpers of set_queue_config (errcode 22023 invalid_parameter_value).
-CREATE OR REPLACE FUNCTION pgq._config_int(i_name text, i_value text, i_min integer)
-RETURNS integer
-LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._config_int(i_name text, i_value text, i_min integer)
+returns integer
+language plpgsql immutable
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_result    integer;
     v_allowed   text := case i_min when 1 then 'a positive integer'
@@ -80,11 +80,11 @@ begin
 end;
 $$;
 
-CREATE OR REPLACE FUNCTION pgq._config_interval(i_name text, i_value text)
-RETURNS interval
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._config_interval(i_name text, i_value text)
+returns interval
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_result    interval;
 begin
@@ -102,11 +102,11 @@ begin
 end;
 $$;
 
-CREATE OR REPLACE FUNCTION pgq._config_bool(i_name text, i_value text)
-RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._config_bool(i_name text, i_value text)
+returns boolean
+language plpgsql immutable
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_result    boolean;
 begin

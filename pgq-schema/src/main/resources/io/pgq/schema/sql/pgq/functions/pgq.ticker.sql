@@ -4,11 +4,11 @@
 -- (when set; the pgq-java ticker daemon sets it) even if its own ticker_max_lag is longer
 -- (idle queues then start their geometric back-off from that cap as well), and every tick
 -- is announced with NOTIFY pgq_tick, '<queue name>'.
-CREATE OR REPLACE FUNCTION pgq.ticker(i_queue_name text)
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.ticker(i_queue_name text)
+returns bigint
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     q           record;
     v_event_seq bigint;
@@ -92,11 +92,11 @@ end;
 $$;
 
 -- The session's cap on ticker_max_lag (setting pgq.ticker_max_lag), or NULL when unset.
-CREATE OR REPLACE FUNCTION pgq._ticker_max_lag_cap()
-RETURNS interval
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq._ticker_max_lag_cap()
+returns interval
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     v_setting text := nullif(current_setting('pgq.ticker_max_lag', true), '');
 begin
@@ -110,11 +110,11 @@ $$;
 
 -- pgq.ticker(): ticks every queue that has neither an external ticker nor a paused one,
 -- in name order, in one transaction.  Returns the number of queues that got a tick.
-CREATE OR REPLACE FUNCTION pgq.ticker()
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.ticker()
+returns bigint
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     r       record;
     v_count bigint := 0;
@@ -168,11 +168,11 @@ $$;
 -- pgq.ticker(queue, tick_id, time, event_seq): external tick source (cascading).
 -- Only for queues with queue_external_ticker and not paused.  pgq-java refuses a tick id
 -- or time that is not greater than the newest tick's (ticks must stay monotone).
-CREATE OR REPLACE FUNCTION pgq.ticker(i_queue_name text, i_tick_id bigint, i_orig_timestamp timestamptz, i_event_seq bigint)
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.ticker(i_queue_name text, i_tick_id bigint, i_orig_timestamp timestamptz, i_event_seq bigint)
+returns bigint
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     q       record;
     v_last  record;

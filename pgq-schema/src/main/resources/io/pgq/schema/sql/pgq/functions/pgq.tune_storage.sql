@@ -1,9 +1,9 @@
 -- pgq.tune_storage(queue): event tables are insert-only and emptied by TRUNCATE, so
 -- fillfactor=100 and no autovacuum (table and toast).  Returns 0 for an unknown queue, else 1.
-CREATE OR REPLACE FUNCTION pgq.tune_storage(i_queue_name text)
-RETURNS integer
-LANGUAGE plpgsql STRICT
-AS $$
+create or replace function pgq.tune_storage(i_queue_name text)
+returns integer
+language plpgsql strict
+as $$
 declare
     q   record;
     i   integer;

@@ -3,11 +3,11 @@
 -- otherwise the consumer's retry events and all rows sharing its sub_id (its subconsumers)
 -- are removed, the consumer row too when it has no other subscription, and the number of
 -- removed subscription rows is returned.
-CREATE OR REPLACE FUNCTION pgq.unregister_consumer(x_queue_name text, x_consumer_name text)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+create or replace function pgq.unregister_consumer(x_queue_name text, x_consumer_name text)
+returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
 declare
     s           record;
     v_count     integer;

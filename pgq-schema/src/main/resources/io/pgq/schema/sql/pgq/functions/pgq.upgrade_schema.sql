@@ -7,10 +7,10 @@
 --   * (pgq-java) no USAGE on the queues' event sequences for pgq_writer (schema revisions 2
 --     and 3 granted it; writers take ids only through pgq.insert_event).
 -- Always returns 0.
-CREATE OR REPLACE FUNCTION pgq.upgrade_schema()
-RETURNS int4
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq.upgrade_schema()
+returns int4
+language plpgsql
+as $$
 declare
     v_seq   text;
 begin
@@ -44,10 +44,10 @@ $$;
 
 -- Creates a cluster-wide role unless it exists; tolerates a concurrent creator
 -- (several databases of one cluster may be installed at the same time).
-CREATE OR REPLACE FUNCTION pgq._create_role(i_role_name text, i_options text)
-RETURNS void
-LANGUAGE plpgsql
-AS $$
+create or replace function pgq._create_role(i_role_name text, i_options text)
+returns void
+language plpgsql
+as $$
 begin
     if exists (select 1 from pg_catalog.pg_roles where rolname = i_role_name) then
         return;

@@ -2,29 +2,29 @@
 -- the three pgq roles, then gets exactly its grant.  PostgreSQL grants EXECUTE to PUBLIC on
 -- new functions, hence the REVOKE also on functions meant for one role only.
 
-GRANT USAGE ON SCHEMA pgq TO public;
+grant usage on schema pgq to public;
 
 -- tables
-REVOKE ALL ON TABLE pgq.consumer, pgq.queue, pgq.tick, pgq.subscription
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT SELECT ON TABLE pgq.consumer, pgq.queue, pgq.tick, pgq.subscription TO public, pgq_reader;
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE pgq.consumer, pgq.queue, pgq.tick, pgq.subscription TO pgq_admin;
+revoke all on table pgq.consumer, pgq.queue, pgq.tick, pgq.subscription
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant select on table pgq.consumer, pgq.queue, pgq.tick, pgq.subscription to public, pgq_reader;
+grant select, insert, update, delete on table pgq.consumer, pgq.queue, pgq.tick, pgq.subscription to pgq_admin;
 
-REVOKE ALL ON TABLE pgq.event_template FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT SELECT ON TABLE pgq.event_template TO pgq_reader;
-GRANT SELECT, INSERT, TRUNCATE ON TABLE pgq.event_template TO pgq_admin;
+revoke all on table pgq.event_template from public, pgq_reader, pgq_writer, pgq_admin;
+grant select on table pgq.event_template to pgq_reader;
+grant select, insert, truncate on table pgq.event_template to pgq_admin;
 
-REVOKE ALL ON TABLE pgq.retry_queue FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE pgq.retry_queue TO pgq_admin;
+revoke all on table pgq.retry_queue from public, pgq_reader, pgq_writer, pgq_admin;
+grant select, insert, update, delete on table pgq.retry_queue to pgq_admin;
 
 -- (pgq-java) written only by SECURITY DEFINER functions
-REVOKE ALL ON TABLE pgq.event_failure FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT SELECT ON TABLE pgq.event_failure TO pgq_admin;
+revoke all on table pgq.event_failure from public, pgq_reader, pgq_writer, pgq_admin;
+grant select on table pgq.event_failure to pgq_admin;
 -- (pgq-java) the key of insert_event's signed session cache: the schema owner's only
-REVOKE ALL ON SEQUENCE pgq.insert_key_a, pgq.insert_key_b FROM public, pgq_reader, pgq_writer, pgq_admin;
+revoke all on sequence pgq.insert_key_a, pgq.insert_key_b from public, pgq_reader, pgq_writer, pgq_admin;
 
 -- public functions
-REVOKE ALL ON FUNCTION
+revoke all on function
     pgq.seq_getval(text),
     pgq.get_queue_info(),
     pgq.get_queue_info(text),
@@ -33,8 +33,8 @@ REVOKE ALL ON FUNCTION
     pgq.get_consumer_info(text, text),
     pgq.quote_fqname(text),
     pgq.version()
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT EXECUTE ON FUNCTION
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant execute on function
     pgq.seq_getval(text),
     pgq.get_queue_info(),
     pgq.get_queue_info(text),
@@ -43,10 +43,10 @@ GRANT EXECUTE ON FUNCTION
     pgq.get_consumer_info(text, text),
     pgq.quote_fqname(text),
     pgq.version()
-    TO public;
+    to public;
 
 -- consumers
-REVOKE ALL ON FUNCTION
+revoke all on function
     pgq.batch_event_sql(bigint),
     pgq.batch_event_tables(bigint),
     pgq.find_tick_helper(int4, int8, timestamptz, int8, int8, interval),
@@ -67,8 +67,8 @@ REVOKE ALL ON FUNCTION
     pgq.batch_retry(bigint, integer),
     pgq.force_tick(text),
     pgq.finish_batch(bigint)
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT EXECUTE ON FUNCTION
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant execute on function
     pgq.batch_event_sql(bigint),
     pgq.batch_event_tables(bigint),
     pgq.find_tick_helper(int4, int8, timestamptz, int8, int8, interval),
@@ -89,37 +89,37 @@ GRANT EXECUTE ON FUNCTION
     pgq.batch_retry(bigint, integer),
     pgq.force_tick(text),
     pgq.finish_batch(bigint)
-    TO pgq_reader;
+    to pgq_reader;
 
 -- consumers (pgq-java): the errors of retried events
-REVOKE ALL ON FUNCTION
+revoke all on function
     pgq._java_failure_owner(bigint, text, text),
     pgq._java_record_failures(bigint, text, text, bigint[], int4[], text[]),
     pgq._java_take_failures(bigint, text, text, bigint[])
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT EXECUTE ON FUNCTION
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant execute on function
     pgq._java_record_failures(bigint, text, text, bigint[], int4[], text[]),
     pgq._java_take_failures(bigint, text, text, bigint[])
-    TO pgq_reader;
+    to pgq_reader;
 
 -- producers (the trigger functions are granted by the pgq_triggers component)
-REVOKE ALL ON FUNCTION
+revoke all on function
     pgq.insert_event(text, text, text),
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.insert_events(text, text[], text[], text[], text[], text[], text[]),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text)
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT EXECUTE ON FUNCTION
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant execute on function
     pgq.insert_event(text, text, text),
     pgq.insert_event(text, text, text, text, text, text, text),
     pgq.insert_events(text, text[], text[], text[], text[], text[], text[]),
     pgq.current_event_table(text),
     pgq._share_lock_queue(text)
-    TO pgq_writer;
+    to pgq_writer;
 
 -- administration, ticker, maintenance
-REVOKE ALL ON FUNCTION
+revoke all on function
     pgq.ticker(text, bigint, timestamptz, bigint),
     pgq.ticker(text),
     pgq.ticker(),
@@ -149,8 +149,8 @@ REVOKE ALL ON FUNCTION
     pgq._create_role(text, text),
     pgq._generate_insert_static(),
     pgq._generate_insert_bucket(int4)
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT EXECUTE ON FUNCTION
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant execute on function
     pgq.ticker(text, bigint, timestamptz, bigint),
     pgq.ticker(text),
     pgq.ticker(),
@@ -177,10 +177,10 @@ GRANT EXECUTE ON FUNCTION
     pgq._create_role(text, text),
     pgq._generate_insert_static(),
     pgq._generate_insert_bucket(int4)
-    TO pgq_admin;
+    to pgq_admin;
 
 -- internal helpers only ever called by SECURITY DEFINER functions (as the owner)
-REVOKE ALL ON FUNCTION
+revoke all on function
     pgq._insert_static_tree(text, int8[], text[], text[], boolean[], integer, integer, integer),
     pgq._insert_function_args(text),
     pgq._insert_install_bucket(int4),
@@ -194,20 +194,20 @@ REVOKE ALL ON FUNCTION
     pgq._insert_events_check_array(text, text[], int4),
     pgq._insert_cache_mac_expr(),
     pgq._queue_layout_seq()
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-REVOKE ALL ON SEQUENCE pgq.insert_layout_seq FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT SELECT ON SEQUENCE pgq.insert_layout_seq TO public;
+    from public, pgq_reader, pgq_writer, pgq_admin;
+revoke all on sequence pgq.insert_layout_seq from public, pgq_reader, pgq_writer, pgq_admin;
+grant select on sequence pgq.insert_layout_seq to public;
 
 -- the ticker's lease (pgq-java): changed only through its functions, read by pgq status
-REVOKE ALL ON TABLE pgq.ticker_lease FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT SELECT ON TABLE pgq.ticker_lease TO pgq_reader;
-REVOKE ALL ON FUNCTION
+revoke all on table pgq.ticker_lease from public, pgq_reader, pgq_writer, pgq_admin;
+grant select on table pgq.ticker_lease to pgq_reader;
+revoke all on function
     pgq._ticker_lease_take(bigint, text, interval),
     pgq._ticker_lease_release(bigint, text, bigint),
     pgq._ticker_leased(bigint, text, bigint, interval)
-    FROM public, pgq_reader, pgq_writer, pgq_admin;
-GRANT EXECUTE ON FUNCTION
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant execute on function
     pgq._ticker_lease_take(bigint, text, interval),
     pgq._ticker_lease_release(bigint, text, bigint),
     pgq._ticker_leased(bigint, text, bigint, interval)
-    TO pgq_admin;
+    to pgq_admin;

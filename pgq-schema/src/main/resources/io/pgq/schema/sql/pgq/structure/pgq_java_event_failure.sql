@@ -7,14 +7,14 @@
 -- Written and read only through those SECURITY DEFINER functions.
 -- Re-runnable: created only if missing.
 
-CREATE TABLE IF NOT EXISTS pgq.event_failure (
+create table if not exists pgq.event_failure (
     ef_queue        int4        not null,
     ef_consumer     int4        not null,
     ef_event        bigint      not null,
     ef_attempt      int4        not null,
     ef_time         timestamptz not null default pg_catalog.now(),
     ef_error        text        not null,
-    CONSTRAINT event_failure_pkey PRIMARY KEY (ef_queue, ef_consumer, ef_event, ef_attempt),
-    CONSTRAINT event_failure_sub_fkey FOREIGN KEY (ef_queue, ef_consumer)
-        REFERENCES pgq.subscription (sub_queue, sub_consumer) ON DELETE CASCADE
+    constraint event_failure_pkey primary key (ef_queue, ef_consumer, ef_event, ef_attempt),
+    constraint event_failure_sub_fkey foreign key (ef_queue, ef_consumer)
+        references pgq.subscription (sub_queue, sub_consumer) on delete cascade
 );

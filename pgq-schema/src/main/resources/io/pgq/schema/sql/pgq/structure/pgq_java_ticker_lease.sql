@@ -7,11 +7,11 @@
 -- pgq._ticker_lease.sql (granted to pgq_admin); pgq_reader may read it (pgq status).
 -- Re-runnable: created only if missing.
 
-CREATE TABLE IF NOT EXISTS pgq.ticker_lease (
+create table if not exists pgq.ticker_lease (
     tl_key          bigint      not null,
     tl_owner        text,
     tl_epoch        bigint      not null default 0,
     tl_expires_at   timestamptz not null default '-infinity',
     tl_pid          int4,
-    CONSTRAINT ticker_lease_pkey PRIMARY KEY (tl_key)
+    constraint ticker_lease_pkey primary key (tl_key)
 );

@@ -1,20 +1,20 @@
 -- pgq: schema, tables and sequences (reference §1.1).
 -- Re-runnable: every object is created only if missing, existing data is kept.
 
-CREATE SCHEMA IF NOT EXISTS pgq;
+create schema if not exists pgq;
 
-COMMENT ON SCHEMA pgq IS 'pgq-java schema revision 4';
+comment on schema pgq is 'pgq-java schema revision 4';
 
 -- Name <-> id map of consumers.
-CREATE TABLE IF NOT EXISTS pgq.consumer (
+create table if not exists pgq.consumer (
     co_id       serial,
     co_name     text        not null,
-    CONSTRAINT consumer_pkey PRIMARY KEY (co_id),
-    CONSTRAINT consumer_name_uq UNIQUE (co_name)
+    constraint consumer_pkey primary key (co_id),
+    constraint consumer_name_uq unique (co_name)
 );
 
 -- One row per queue: configuration and rotation state.
-CREATE TABLE IF NOT EXISTS pgq.queue (
+create table if not exists pgq.queue (
     queue_id                    serial,
     queue_name                  text        not null,
     queue_ntables               integer     not null default 3,
@@ -34,27 +34,27 @@ CREATE TABLE IF NOT EXISTS pgq.queue (
     queue_event_seq             text        not null,
     queue_tick_seq              text        not null,
     queue_extra_maint           text[],
-    CONSTRAINT queue_pkey PRIMARY KEY (queue_id),
-    CONSTRAINT queue_name_uq UNIQUE (queue_name)
+    constraint queue_pkey primary key (queue_id),
+    constraint queue_name_uq unique (queue_name)
 );
 
 -- Snapshots that cut the event stream into batches.
-CREATE TABLE IF NOT EXISTS pgq.tick (
+create table if not exists pgq.tick (
     tick_queue      int4            not null,
     tick_id         bigint          not null,
     tick_time       timestamptz     not null default pg_catalog.now(),
     tick_snapshot   txid_snapshot   not null default pg_catalog.txid_current_snapshot(),
     tick_event_seq  bigint          not null,
-    CONSTRAINT tick_pkey PRIMARY KEY (tick_queue, tick_id),
-    CONSTRAINT tick_queue_fkey FOREIGN KEY (tick_queue) REFERENCES pgq.queue (queue_id)
+    constraint tick_pkey primary key (tick_queue, tick_id),
+    constraint tick_queue_fkey foreign key (tick_queue) references pgq.queue (queue_id)
 );
 
 -- Global batch ids.
-CREATE SEQUENCE IF NOT EXISTS pgq.batch_id_seq;
+create sequence if not exists pgq.batch_id_seq;
 
 -- Consumer registration and position.  sub_id is not unique on purpose
 -- (cooperative subconsumers share the main consumer's sub_id).
-CREATE TABLE IF NOT EXISTS pgq.subscription (
+create table if not exists pgq.subscription (
     sub_id          serial      not null,
     sub_queue       int4        not null,
     sub_consumer    int4        not null,
@@ -62,14 +62,14 @@ CREATE TABLE IF NOT EXISTS pgq.subscription (
     sub_active      timestamptz not null default pg_catalog.now(),
     sub_batch       bigint,
     sub_next_tick   bigint,
-    CONSTRAINT subscription_pkey PRIMARY KEY (sub_queue, sub_consumer),
-    CONSTRAINT subscription_batch_idx UNIQUE (sub_batch),
-    CONSTRAINT sub_queue_fkey FOREIGN KEY (sub_queue) REFERENCES pgq.queue (queue_id),
-    CONSTRAINT sub_consumer_fkey FOREIGN KEY (sub_consumer) REFERENCES pgq.consumer (co_id)
+    constraint subscription_pkey primary key (sub_queue, sub_consumer),
+    constraint subscription_batch_idx unique (sub_batch),
+    constraint sub_queue_fkey foreign key (sub_queue) references pgq.queue (queue_id),
+    constraint sub_consumer_fkey foreign key (sub_consumer) references pgq.consumer (co_id)
 );
 
 -- Parent of all event tables; never holds rows itself.
-CREATE TABLE IF NOT EXISTS pgq.event_template (
+create table if not exists pgq.event_template (
     ev_id       bigint      not null,
     ev_time     timestamptz not null,
     ev_txid     bigint      not null default pg_catalog.txid_current(),
@@ -84,30 +84,30 @@ CREATE TABLE IF NOT EXISTS pgq.event_template (
 );
 
 -- Events scheduled for re-delivery to one subscription (ev_owner = sub_id).
-CREATE TABLE IF NOT EXISTS pgq.retry_queue (
+create table if not exists pgq.retry_queue (
     ev_retry_after  timestamptz not null,
     ev_queue        int4        not null,
-    LIKE pgq.event_template,
-    CONSTRAINT rq_pkey PRIMARY KEY (ev_owner, ev_id),
-    CONSTRAINT rq_queue_id_fkey FOREIGN KEY (ev_queue) REFERENCES pgq.queue (queue_id)
+    like pgq.event_template,
+    constraint rq_pkey primary key (ev_owner, ev_id),
+    constraint rq_queue_id_fkey foreign key (ev_queue) references pgq.queue (queue_id)
 );
-ALTER TABLE pgq.retry_queue ALTER COLUMN ev_owner SET NOT NULL;
-ALTER TABLE pgq.retry_queue ALTER COLUMN ev_txid DROP NOT NULL;
-CREATE INDEX IF NOT EXISTS rq_retry_idx ON pgq.retry_queue (ev_retry_after);
+alter table pgq.retry_queue alter column ev_owner set not null;
+alter table pgq.retry_queue alter column ev_txid drop not null;
+create index if not exists rq_retry_idx on pgq.retry_queue (ev_retry_after);
 
 -- (pgq-java) The txid of the latest transaction that changed pgq.queue in a way that can
 -- move a queue's inserts to another table (rotation, insert flags, number of tables, drop):
 -- a session's cached slot is valid while this sequence stands still (trigger
 -- queue_insert_layout_seq_*, pgq._queue_layout_seq, docs/design/insert-path.md).
-CREATE SEQUENCE IF NOT EXISTS pgq.insert_layout_seq;
+create sequence if not exists pgq.insert_layout_seq;
 
 -- (pgq-java) The key of the session's cached insert slot (pgq.insert_event, docs/design/
 -- insert-path.md): two random values that only the schema owner can read (grants.sql), set
 -- once at the first install.  pgq.insert_event signs the slot it caches in session settings
 -- with them, so a session cannot make it act on a slot it did not compute.
-CREATE SEQUENCE IF NOT EXISTS pgq.insert_key_a;
-CREATE SEQUENCE IF NOT EXISTS pgq.insert_key_b;
-DO $$
+create sequence if not exists pgq.insert_key_a;
+create sequence if not exists pgq.insert_key_b;
+do $$
 begin
     -- gen_random_uuid() draws from the server's strong random source; 60 bits of each
     if not (select is_called from pgq.insert_key_a) then

@@ -2,7 +2,7 @@
 -- sessions drop their cached slots (pgq.insert_event, docs/design/insert-path.md).  Row triggers: a
 -- statement that changes no such row (maint_rotate_tables_step2 finding nothing to do)
 -- does not disturb the caches.  ENABLE ALWAYS.
-DO $$
+do $$
 begin
     if not exists (select 1 from pg_catalog.pg_trigger
                     where tgrelid = 'pgq.queue'::pg_catalog.regclass
@@ -29,15 +29,15 @@ begin
     end if;
 end;
 $$;
-ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_layout_seq_upd;
-ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_layout_seq_del;
+alter table pgq.queue enable always trigger queue_insert_layout_seq_upd;
+alter table pgq.queue enable always trigger queue_insert_layout_seq_del;
 
 -- Regenerates the generated insert functions of a queue's bucket (pgq._generate_insert_bucket)
 -- when the queue's insert flags (whether disable_insert or per_tx_limit is set) or its
 -- number of tables change, also by a direct UPDATE.  A row trigger, so that only the
 -- affected buckets are regenerated.  Earlier installs had a statement trigger of that
 -- name: it is replaced.
-DO $$
+do $$
 begin
     if exists (select 1 from pg_catalog.pg_trigger
                 where tgrelid = 'pgq.queue'::pg_catalog.regclass
@@ -58,4 +58,4 @@ begin
     end if;
 end;
 $$;
-ALTER TABLE pgq.queue ENABLE ALWAYS TRIGGER queue_insert_layout;
+alter table pgq.queue enable always trigger queue_insert_layout;
