@@ -170,7 +170,8 @@ class InsertSecurityTest {
                 .as("SECURITY DEFINER functions a writer may execute")
                 .containsExactlyInAnyOrder("pgq._share_lock_queue(text)",
                         "pgq.get_consumer_info()", "pgq.get_consumer_info(text)", "pgq.get_consumer_info(text,text)",
-                        "pgq.insert_event(text,text,text)", "pgq.insert_event(text,text,text,text,text,text,text)");
+                        "pgq.insert_event(text,text,text)", "pgq.insert_event(text,text,text,text,text,text,text)",
+                        "pgq.insert_events(text,text[],text[],text[],text[],text[],text[])");
         long slot = admin.queueId(closed) * 1024;
         for (String call : List.of(
                 "select pgq._insert_buffer_spill(1)",
