@@ -92,6 +92,19 @@ final class BenchDatabase implements AutoCloseable {
         execute("SELECT pgq.force_tick('" + queue + "')", "SELECT pgq.ticker('" + queue + "')");
     }
 
+    /** The database's JDBC URL, user and password, for clients in other JVMs. */
+    String jdbcUrl() {
+        return database.jdbcUrl();
+    }
+
+    String user() {
+        return database.user();
+    }
+
+    String password() {
+        return database.password();
+    }
+
     /** A pgq-java client on this database with a pool of its own (the schema is already there). */
     io.pgq.core.Pgq client(int poolSize) {
         return io.pgq.core.Pgq.create(io.pgq.core.PgqConfig.builder().jdbcUrl(database.jdbcUrl())

@@ -45,6 +45,14 @@ public interface Event<T> {
 
     String extra4();
 
+    /**
+     * The event's key: for an event of a topic the key that chose its partition (events of one
+     * key are handled in order). It is stored in {@code ev_extra4}, so this is {@link #extra4()}.
+     */
+    default String key() {
+        return extra4();
+    }
+
     /** The batch this event was delivered in. */
     long batchId();
 

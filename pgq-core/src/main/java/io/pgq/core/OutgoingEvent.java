@@ -11,7 +11,11 @@ import java.util.Objects;
  * <pre>{@code
  * OutgoingEvent.of("order.created", order);
  * OutgoingEvent.builder("order.created").payload(order).extra1("orders").extra2("eu-west").build();
+ * OutgoingEvent.keyed("order.created", "customer-7", order);   // for a topic: the key routes it
  * }</pre>
+ *
+ * <p>The key of an event for a topic ({@link TopicProducer}) is its {@code ev_extra4}:
+ * {@link #key()} and {@link Builder#key(String)} read and set that field.
  */
 public record OutgoingEvent(String type, Object payload, String extra1, String extra2, String extra3, String extra4) {
 
@@ -25,6 +29,16 @@ public record OutgoingEvent(String type, Object payload, String extra1, String e
     /** An event with a type and a payload and no extra fields. */
     public static OutgoingEvent of(String type, Object payload) {
         return new OutgoingEvent(type, payload, null, null, null, null);
+    }
+
+    /** An event with a key (for a topic: it picks the partition) and no other extra fields. */
+    public static OutgoingEvent keyed(String type, String key, Object payload) {
+        return new OutgoingEvent(type, payload, null, null, null, key);
+    }
+
+    /** The event's key, which is its {@code ev_extra4}; {@code null} when it has none. */
+    public String key() {
+        return extra4;
     }
 
     public static Builder builder(String type) {
@@ -65,6 +79,12 @@ public record OutgoingEvent(String type, Object payload, String extra1, String e
         }
 
         public Builder extra4(String value) {
+            this.extra4 = value;
+            return this;
+        }
+
+        /** The key: for a topic it picks the partition; stored in {@code ev_extra4} (same as {@link #extra4}). */
+        public Builder key(String value) {
             this.extra4 = value;
             return this;
         }

@@ -7,6 +7,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.pgq.core.internal.ConnectFailures;
 import io.pgq.core.internal.JdbcProducer;
+import io.pgq.core.internal.JdbcTopicAdmin;
+import io.pgq.core.internal.JdbcTopicProducer;
 import io.pgq.core.internal.JooqQueueAdmin;
 import io.pgq.core.internal.PayloadCodec;
 import io.pgq.schema.InstallOptions;
@@ -43,6 +45,8 @@ public final class Pgq implements AutoCloseable {
     private final QueueAdmin admin;
     private final Producer producer;
     private final PayloadCodec codec;
+    private final TopicAdmin topicAdmin;
+    private final TopicProducer topicProducer;
 
     private Pgq(PgqConfig config, DataSource dataSource, HikariDataSource ownPool) {
         this.config = config;
@@ -51,6 +55,8 @@ public final class Pgq implements AutoCloseable {
         this.codec = new PayloadCodec(config.objectMapper(), config.eventTypes());
         this.admin = new JooqQueueAdmin(dataSource);
         this.producer = new JdbcProducer(dataSource, codec, config.metricRegistry());
+        this.topicAdmin = new JdbcTopicAdmin(dataSource);
+        this.topicProducer = new JdbcTopicProducer(dataSource, producer, codec);
     }
 
     /** Creates the client, and installs or upgrades the schema unless switched off. */
@@ -101,6 +107,16 @@ public final class Pgq implements AutoCloseable {
 
     public Producer producer() {
         return producer;
+    }
+
+    /** Topics: create, describe, drop, and their groups (see {@link TopicRouting}). */
+    public TopicAdmin topics() {
+        return topicAdmin;
+    }
+
+    /** Sends events to topics, routed by key. */
+    public TopicProducer topicProducer() {
+        return topicProducer;
     }
 
     public PgqConfig config() {

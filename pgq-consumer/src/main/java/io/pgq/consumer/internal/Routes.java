@@ -20,7 +20,7 @@ public final class Routes {
     public record Route(String type, Class<?> payloadClass, EventHandler<Object> handler, ObjectReader reader) {
 
         /** The payload of {@code e}: its data as it is for {@code String}, else read by Jackson from its bytes. */
-        Object decode(RawEvent e) throws IOException {
+        public Object decode(RawEvent e) throws IOException {
             if (e.dataUtf8() == null || reader == null) {
                 return e.data();
             }
@@ -43,7 +43,7 @@ public final class Routes {
     }
 
     /** The route for {@code type}: its handler, else the fallback handler, else {@code null}. */
-    Route route(String type) {
+    public Route route(String type) {
         Route r = type == null ? null : byType.get(type);
         return r != null ? r : fallback;
     }

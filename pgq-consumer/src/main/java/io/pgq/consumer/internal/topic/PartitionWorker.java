@@ -1,0 +1,348 @@
+package io.pgq.consumer.internal.topic;
+
+import io.pgq.consumer.DeliveryMode;
+import io.pgq.consumer.TopicConsumerConfig;
+import io.pgq.consumer.internal.RawEvent;
+import io.pgq.core.TopicRouting;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles the batches of one partition that the member owns at one epoch, one batch after the
+ * other and never two at a time: a task on the member's worker pool that reschedules itself.
+ * Between batches it obeys a revoke (finish, {@code onPartitionsRevoked}, release) or a stop
+ * (finish, {@code onPartitionsRevoked}); a refused fencing check ends it as lost. Progress in a
+ * batch (the last finished event) is saved per chunk and before each retry wait in
+ * at-least-once mode, and with every event in exactly-once mode. Thread-safe: flags are
+ * volatile, the rest is confined to the running task.
+ */
+final class PartitionWorker implements OrderedHandler.Partition {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
+    private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(30);
+
+    /** What the worker tells its member. */
+    interface Owner {
+        void released(PartitionWorker w);
+
+        void stopped(PartitionWorker w);
+
+        void lost(PartitionWorker w);
+
+        void revoked(int partition);
+    }
+
+    private final int partition;
+    private final long epoch;
+    private final String queue;
+    private final TopicConsumerConfig config;
+    private final DataSource dataSource;
+    private final TopicSql sql;
+    private final OrderedHandler handler;
+    private final ScheduledExecutorService pool;
+    private final ExecutorService keyPool;
+    private final Owner owner;
+    private final Object waits = new Object();
+    private volatile boolean revokeRequested;
+    private volatile boolean stopRequested;
+    private volatile boolean lost;
+    private volatile boolean ended;
+    private long progressBatch;
+    private long progressEvId;
+    private Duration errorBackoff = Duration.ZERO;
+
+    PartitionWorker(Lease lease, TopicConsumerConfig config, DataSource dataSource, TopicSql sql, OrderedHandler handler,
+                    ScheduledExecutorService pool, ExecutorService keyPool, Owner owner) {
+        this.partition = lease.partition();
+        this.epoch = lease.epoch();
+        this.queue = TopicRouting.partitionQueue(config.topic(), partition);
+        this.config = config;
+        this.dataSource = dataSource;
+        this.sql = sql;
+        this.handler = handler;
+        this.pool = pool;
+        this.keyPool = keyPool;
+        this.owner = owner;
+        this.progressBatch = lease.batchId();
+        this.progressEvId = lease.doneEvId();
+    }
+
+    @Override
+    public int partition() {
+        return partition;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public String queue() {
+        return queue;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    void start() {
+        schedule(Duration.ZERO);
+    }
+
+    void requestRevoke() {
+        revokeRequested = true;
+        wake();
+    }
+
+    void requestStop() {
+        stopRequested = true;
+        wake();
+    }
+
+    /** The partition is no longer ours: stop at once, finish nothing more. */
+    void markLost() {
+        lost = true;
+        wake();
+    }
+
+    private void wake() {
+        synchronized (waits) {
+            waits.notifyAll();
+        }
+    }
+
+    private void schedule(Duration delay) {
+        try {
+            pool.schedule(this::runOnce, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ended = true;
+        }
+    }
+
+    private void runOnce() {
+        try {
+            if (lost) {
+                ended = true;
+                return;
+            }
+            if (stopRequested || revokeRequested) {
+                handOver();
+                return;
+            }
+            boolean worked = oneBatch();
+            errorBackoff = Duration.ZERO;
+            schedule(worked ? Duration.ZERO : config.pollInterval());
+        } catch (LeaseLostException e) {
+            LOG.info("Partition {} of topic {} (group {}, member {}) was taken by another member: {}", partition,
+                    config.topic(), config.group(), config.memberId(), e.getMessage());
+            lost = true;
+            ended = true;
+            owner.lost(this);
+        } catch (Throwable t) {
+            errorBackoff = errorBackoff.isZero() ? Duration.ofSeconds(1)
+                    : errorBackoff.multipliedBy(2).compareTo(MAX_ERROR_BACKOFF) > 0 ? MAX_ERROR_BACKOFF : errorBackoff.multipliedBy(2);
+            LOG.warn("Partition {} of topic {} (group {}, member {}) failed; again in {}: {}", partition, config.topic(),
+                    config.group(), config.memberId(), errorBackoff, t.toString());
+            if (t instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                ended = true;
+                return;
+            }
+            schedule(errorBackoff);
+        }
+    }
+
+    /** Revoked or stopping between batches: tell the listener, then release (revoke) or leave it to the member's leave (stop). */
+    private void handOver() {
+        ended = true;   // first: the coordinator leaves an ended worker alone, so no loss is reported meanwhile
+        owner.revoked(partition);
+        if (stopRequested) {
+            owner.stopped(this);
+            return;
+        }
+        try (Connection c = autoCommit(dataSource.getConnection())) {
+            sql.release(c, partition, epoch);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Releasing partition {} of topic {} (group {}, member {}) failed; the next heartbeat will: {}", partition,
+                    config.topic(), config.group(), config.memberId(), e.toString());
+        }
+        owner.released(this);
+    }
+
+    /** Handles the next batch, if any; false when there was none. */
+    private boolean oneBatch() throws SQLException {
+        long batchId;
+        try (Connection c = autoCommit(dataSource.getConnection())) {
+            batchId = sql.nextBatch(c, partition);
+        }
+        if (batchId == 0) {
+            return false;
+        }
+        long after = progressBatch == batchId ? progressEvId : 0;
+        while (true) {
+            List<RawEvent> chunk;
+            try (Connection c = autoCommit(dataSource.getConnection())) {
+                chunk = sql.events(c, batchId, after, config.fetchSize());
+            }
+            if (chunk.isEmpty()) {
+                break;
+            }
+            if (!handleChunk(batchId, chunk)) {
+                return true;
+            }
+            after = chunk.get(chunk.size() - 1).id();
+            if (chunk.size() < config.fetchSize()) {
+                break;
+            }
+            saveProgress(batchId, after);
+        }
+        try (Connection c = autoCommit(dataSource.getConnection())) {
+            sql.finishBatch(c, partition, epoch, batchId);
+        }
+        progressBatch = 0;
+        progressEvId = 0;
+        return true;
+    }
+
+    /** Handles a chunk in ev_id order (per key with key concurrency); false when cut short. */
+    private boolean handleChunk(long batchId, List<RawEvent> chunk) throws SQLException {
+        if (config.keyConcurrency() == 1) {
+            for (RawEvent e : chunk) {
+                if (lost || !handler.handle(e, batchId, this)) {
+                    return false;
+                }
+                progressBatch = batchId;
+                progressEvId = e.id();
+            }
+            return true;
+        }
+        Map<String, List<RawEvent>> byKey = new LinkedHashMap<>();
+        for (RawEvent e : chunk) {
+            byKey.computeIfAbsent(String.valueOf(e.extra4()), k -> new ArrayList<>()).add(e);
+        }
+        List<Future<Boolean>> keys = new ArrayList<>(byKey.size());
+        for (List<RawEvent> events : byKey.values()) {
+            keys.add(keyPool.submit(() -> {
+                for (RawEvent e : events) {
+                    if (lost || !handler.handle(e, batchId, InChunk.wrap(this))) {
+                        return false;
+                    }
+                }
+                return true;
+            }));
+        }
+        boolean all = true;
+        for (Future<Boolean> f : keys) {
+            try {
+                all &= f.get();
+            } catch (java.util.concurrent.ExecutionException ex) {
+                if (ex.getCause() instanceof LeaseLostException lle) {
+                    throw lle;
+                }
+                throw new SQLException("handling a key of partition " + partition + " failed", ex.getCause());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                keys.forEach(k -> k.cancel(true));
+                return false;
+            }
+        }
+        return all;
+    }
+
+    /** With key concurrency the progress is a chunk boundary: nothing is saved inside a chunk. */
+    private static final class InChunk implements OrderedHandler.Partition {
+        private final PartitionWorker w;
+
+        private InChunk(PartitionWorker w) {
+            this.w = w;
+        }
+
+        static OrderedHandler.Partition wrap(PartitionWorker w) {
+            return new InChunk(w);
+        }
+
+        @Override
+        public int partition() {
+            return w.partition;
+        }
+
+        @Override
+        public long epoch() {
+            return w.epoch;
+        }
+
+        @Override
+        public String queue() {
+            return w.queue;
+        }
+
+        @Override
+        public void beforeWait() {
+        }
+
+        @Override
+        public boolean await(Duration delay) {
+            return w.await(delay);
+        }
+    }
+
+    @Override
+    public void beforeWait() throws SQLException {
+        if (progressBatch != 0 && config.deliveryMode() == DeliveryMode.AT_LEAST_ONCE) {
+            saveProgress(progressBatch, progressEvId);
+        }
+    }
+
+    private void saveProgress(long batchId, long evId) throws SQLException {
+        if (config.deliveryMode() == DeliveryMode.EXACTLY_ONCE) {
+            return;
+        }
+        try (Connection c = autoCommit(dataSource.getConnection())) {
+            sql.saveProgress(c, partition, epoch, batchId, evId);
+        }
+    }
+
+    @Override
+    public boolean await(Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        synchronized (waits) {
+            while (!lost && !stopRequested && !revokeRequested) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(waits, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Connection autoCommit(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "partition " + partition + " of " + config.topic() + " at epoch " + epoch;
+    }
+}

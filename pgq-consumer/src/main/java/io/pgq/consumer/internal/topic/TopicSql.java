@@ -1,0 +1,142 @@
+package io.pgq.consumer.internal.topic;
+
+import io.pgq.consumer.internal.RawEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The statements of a group member, each on the connection given (the caller decides the
+ * transaction). A refused fencing check (SQLSTATE {@code PGQ01}) becomes a
+ * {@link LeaseLostException}. Stateless apart from its identity; thread-safe.
+ */
+final class TopicSql {
+
+    static final String LEASE_LOST = "PGQ01";
+
+    private final String topic;
+    private final String group;
+    private final String member;
+
+    TopicSql(String topic, String group, String member) {
+        this.topic = topic;
+        this.group = group;
+        this.member = member;
+    }
+
+    List<Lease> heartbeat(Connection c, Duration sessionTimeout) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT partition_no, epoch, state, batch_id, done_ev_id "
+                + "FROM pgq_topic.heartbeat(?, ?, ?, make_interval(secs => ?))")) {
+            bindMember(st);
+            st.setDouble(4, sessionTimeout.toMillis() / 1000.0);
+            List<Lease> leases = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    leases.add(new Lease(rs.getInt(1), rs.getLong(2), "revoke".equals(rs.getString(3)), rs.getLong(4),
+                            rs.getLong(5)));
+                }
+            }
+            return leases;
+        }
+    }
+
+    boolean release(Connection c, int partition, long epoch) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq_topic.release(?, ?, ?, ?, ?)")) {
+            bindMember(st);
+            st.setInt(4, partition);
+            st.setLong(5, epoch);
+            return single(st).getBoolean(1);
+        }
+    }
+
+    void leave(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq_topic.leave(?, ?, ?)")) {
+            bindMember(st);
+            st.execute();
+        }
+    }
+
+    /** The open or next batch of the group on the partition; 0 when there is none yet. */
+    long nextBatch(Connection c, int partition) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq.next_batch(?, ?)")) {
+            st.setString(1, io.pgq.core.TopicRouting.partitionQueue(topic, partition));
+            st.setString(2, group);
+            return single(st).getLong(1);
+        }
+    }
+
+    /** Up to {@code limit} events of the batch after {@code afterEvId}, in ev_id order. */
+    List<RawEvent> events(Connection c, long batchId, long afterEvId, int limit) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT ev_id, ev_time::text, ev_txid, coalesce(ev_retry, 0), "
+                + "ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4 FROM pgq.get_batch_events(?) "
+                + "WHERE ev_id > ? ORDER BY ev_id LIMIT ?")) {
+            st.setLong(1, batchId);
+            st.setLong(2, afterEvId);
+            st.setInt(3, limit);
+            List<RawEvent> events = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new RawEvent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                }
+            }
+            return events;
+        }
+    }
+
+    void saveProgress(Connection c, int partition, long epoch, long batchId, long evId) throws SQLException {
+        fenced(c, "SELECT pgq_topic.save_progress(?, ?, ?, ?, ?, ?, ?)", partition, epoch, batchId, evId);
+    }
+
+    void finishBatch(Connection c, int partition, long epoch, long batchId) throws SQLException {
+        fenced(c, "SELECT pgq_topic.finish_batch(?, ?, ?, ?, ?, ?)", partition, epoch, batchId, null);
+    }
+
+    void deadLetter(Connection c, String deadLetterQueue, String queue, RawEvent e, String envelope, String shortReason)
+            throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq.insert_event(?, ?, ?, ?, ?, ?, ?)")) {
+            st.setString(1, deadLetterQueue);
+            st.setString(2, e.type());
+            st.setString(3, envelope);
+            st.setString(4, queue);
+            st.setString(5, group);
+            st.setString(6, Long.toString(e.id()));
+            st.setString(7, shortReason);
+            st.execute();
+        }
+    }
+
+    private void fenced(Connection c, String sql, int partition, long epoch, long batchId, Long evId) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            bindMember(st);
+            st.setInt(4, partition);
+            st.setLong(5, epoch);
+            st.setLong(6, batchId);
+            if (evId != null) {
+                st.setLong(7, evId);
+            }
+            st.execute();
+        } catch (SQLException e) {
+            if (LEASE_LOST.equals(e.getSQLState())) {
+                throw new LeaseLostException(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private void bindMember(PreparedStatement st) throws SQLException {
+        st.setString(1, topic);
+        st.setString(2, group);
+        st.setString(3, member);
+    }
+
+    private static ResultSet single(PreparedStatement st) throws SQLException {
+        ResultSet rs = st.executeQuery();
+        rs.next();
+        return rs;
+    }
+}
