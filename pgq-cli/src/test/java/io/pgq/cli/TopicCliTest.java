@@ -153,6 +153,17 @@ class TopicCliTest {
             assertThat(status.out()).containsPattern("orders\\s+4\\s+\\d+\\s+g\\s+2\\s+").doesNotContain("orders.p0");
             assertThat(run(null, "status", "--json", "--db", url).out()).contains("\"topics\"").contains("\"group\" : \"g\"");
 
+            assertThat(run(null, "queue", "create", "plain", "--db", url).exitCode()).isZero();
+            assertThat(run(null, "insert", "plain", "greeting", "{\"hello\": 1}", "--extra1", "cli", "--db", url).exitCode()).isZero();
+            Run plain = run(null, "tail", "plain", "--from", "earliest", "--limit", "1", "--timeout", "30s", "--format", "json",
+                    "--db", url);
+            JsonNode line = JSON.readTree(plain.out().strip());
+            assertThat(line.get("queue").asText()).isEqualTo("plain");
+            assertThat(line.get("type").asText()).isEqualTo("greeting");
+            assertThat(line.get("data").asText()).isEqualTo("{\"hello\": 1}");
+            assertThat(line.get("extra1").asText()).isEqualTo("cli");
+            assertThat(run(null, "tail", "plain", "--format", "xml", "--db", url).err()).contains("--format must be text or json");
+
             a.signal("TERM");
             assertThat(a.output()).as("output of a").contains("handed over partitions");
             assertThat(pgq.topics().describeGroup("orders", "g").orElseThrow().members()).as("members right after a left")
