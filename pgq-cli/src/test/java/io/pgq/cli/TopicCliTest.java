@@ -172,6 +172,15 @@ class TopicCliTest {
                     .as("after member a left; output of b: %s", b.output()).containsExactly(4));
             b.signal("INT");
             assertThat(pgq.topics().describeGroup("orders", "g").orElseThrow().members()).as("members after both left").isEmpty();
+
+            assertThat(run("k\t1\nk\t2\nk\t3\nk\t4\nk\t5\n", "insert", "orders", "t", "--key-separator", "TAB", "--db", url)
+                    .exitCode()).isZero();
+            Run first = run(null, "tail", "orders", "--group", "g", "--limit", "2", "--timeout", "60s", "--db", url);
+            assertThat(first.out().lines().map(l -> l.split("\t")[3]).toList()).as(first.err()).containsExactly("1", "2");
+            Run rest = run(null, "tail", "orders", "--group", "g", "--limit", "3", "--timeout", "60s", "--db", url);
+            assertThat(rest.out().lines().map(l -> l.split("\t")[3]).toList()).as("events past the first tail's --limit; %s",
+                    rest.err()).containsExactly("3", "4", "5");
+            assertThat(rest.out()).contains("partition=" + TopicRouting.partition("k", 4) + "\tkey=k");
         }
         Run r = run(null, "topic", "drop", "orders", "--db", url);
         assertThat(r.err()).contains("still has groups [g]").contains("--force");
