@@ -80,6 +80,9 @@ class TailCommand implements Callable<Integer> {
         boolean temporary = consumer == null;
         String name = temporary ? "pgq-tail-" + ProcessHandle.current().pid() : consumer;
         try (Pgq pgq = database.client(); OrderlyExit exit = OrderlyExit.install("pgq-tail", CLEANUP_WAIT, () -> { })) {
+            if (pgq.topics().topic(queue).isPresent()) {
+                throw new CliException(queue + " is a topic: follow it as a member of a group with --group GROUP");
+            }
             if (position != null) {
                 pgq.admin().registerConsumer(queue, name, position);
             } else if (temporary || pgq.admin().consumer(queue, name).isEmpty()) {

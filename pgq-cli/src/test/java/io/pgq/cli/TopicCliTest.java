@@ -65,6 +65,8 @@ class TopicCliTest {
         r = run(null, "topic", "drop", "nope", "--db", url);
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("no such topic: nope");
+        r = run(null, "tail", "shop", "--db", url);
+        assertThat(r.err()).contains("shop is a topic: follow it as a member of a group with --group GROUP");
         r = run(null, "group", "describe", "shop", "nobody", "--db", url);
         assertThat(r.err()).contains("topic shop has no group nobody");
 
