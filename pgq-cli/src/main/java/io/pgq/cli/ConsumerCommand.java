@@ -1,6 +1,5 @@
 package io.pgq.cli;
 
-import io.pgq.core.ConsumerPosition;
 import io.pgq.core.Pgq;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,7 +28,7 @@ class ConsumerCommand {
         public Integer call() {
             try (Pgq pgq = database.client()) {
                 boolean created = at == null ? pgq.admin().registerConsumer(queue, consumer)
-                        : pgq.admin().registerConsumer(queue, consumer, ConsumerPosition.parse(at));
+                        : pgq.admin().registerConsumer(queue, consumer, PositionArgument.parse(at));
                 System.out.println(created ? "Registered " + consumer + " on " + queue
                         : consumer + " was already registered on " + queue + (at == null ? "" : "; moved to " + at));
                 return 0;
@@ -73,7 +72,7 @@ class ConsumerCommand {
         @Override
         public Integer call() {
             try (Pgq pgq = database.client()) {
-                pgq.admin().repositionConsumer(queue, consumer, ConsumerPosition.parse(to));
+                pgq.admin().repositionConsumer(queue, consumer, PositionArgument.parse(to));
                 System.out.println("Moved " + consumer + " on " + queue + " to " + to);
                 return 0;
             }
