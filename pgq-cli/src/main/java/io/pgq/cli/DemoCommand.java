@@ -41,11 +41,13 @@ import picocli.CommandLine.Option;
  * {@code pgq demo}: everything at once on a live database. Starts an embedded PostgreSQL unless
  * {@code --db} is given, installs the schema, runs a ticker, a producer of typed events and a
  * consumer group of three members; some events fail and are retried, one ends in the dead-letter
- * queue. Shows progress every second until Ctrl-C or {@code --duration}, then shuts down cleanly.
+ * queue. The same orders' payments go to a keyed topic ({@link DemoTopic}) whose group members join
+ * and leave. Shows progress every second until Ctrl-C or {@code --duration}, then shuts down cleanly.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Live demo: ticker, producer and a consumer group with retries and a dead letter, on an "
-                + "embedded PostgreSQL (or --db). Runs until Ctrl-C or --duration.")
+        description = "Live demo: ticker, producer and a consumer group with retries and a dead letter, and a keyed "
+                + "topic whose group members join and leave, on an embedded PostgreSQL (or --db). Runs until Ctrl-C or "
+                + "--duration.")
 class DemoCommand implements Callable<Integer> {
 
     static final String QUEUE = "demo_orders";
@@ -127,7 +129,7 @@ class DemoCommand implements Callable<Integer> {
     private int run(String url) throws Exception {
         PGSimpleDataSource ds = Database.dataSource(url);
         MetricRegistry metrics = new MetricRegistry();
-        try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(url).maximumPoolSize(members + 6)
+        try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(url).maximumPoolSize(members + 16)
                 .metricRegistry(metrics).build())) {
             out.println("pgq schema installed; queue " + QUEUE + ", consumer group " + GROUP + " with " + members + " members");
             DemoObjects objects = DemoObjects.create(pgq.admin(), QUEUE, QUEUE + ConsumerConfig.DEAD_LETTER_SUFFIX);
@@ -147,20 +149,24 @@ class DemoCommand implements Callable<Integer> {
         PgqConsumer consumer = consumer(pgq);
         ticker.start();
         consumer.start();
-        Thread producer = new Thread(() -> produce(pgq), "pgq-demo-producer");
+        DemoTopic topic = new DemoTopic(pgq, out);
+        topic.start();
+        Thread producer = new Thread(() -> produce(pgq, topic), "pgq-demo-producer");
         producer.start();
         Map<String, Supplier<Health>> checks = new LinkedHashMap<>();
         checks.put("ticker", () -> ticker.isHealthy() ? Health.healthy(ticker.role().toString())
                 : Health.unhealthy("the ticker cannot reach the database"));
         checks.put("consumer " + GROUP, consumer::health);
         try (PgqMetricsServer server = metricsPort.start(metrics, checks, out)) {
-            progress(pgq);
+            progress(pgq, topic);
         } finally {
             running.set(false);
             producer.join(5_000);
             out.println("Stopping: finishing the batches in hand ...");
             consumer.stop(Duration.ofSeconds(10));
+            topic.stop();
             ticker.stop(Duration.ofSeconds(5));
+            topic.cleanUp(db != null && !keep, db);
         }
         summary();
     }
@@ -197,7 +203,7 @@ class DemoCommand implements Callable<Integer> {
                 .build();
     }
 
-    private void produce(Pgq pgq) {
+    private void produce(Pgq pgq, DemoTopic topic) {
         long intervalNanos = 1_000_000_000L / rate;
         long next = System.nanoTime();
         for (long i = 1; running.get(); i++) {
@@ -212,6 +218,11 @@ class DemoCommand implements Callable<Integer> {
                 counts.unsent();
                 out.println("producer: " + e.getMessage());
             }
+            try {
+                topic.send(i, "customer-" + (i % 50), 1_000 + i % 9_000);
+            } catch (RuntimeException e) {
+                out.println("producer: " + e.getMessage());
+            }
             next += intervalNanos;
             long sleep = next - System.nanoTime();
             if (sleep > 0) {
@@ -224,7 +235,7 @@ class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void progress(Pgq pgq) throws InterruptedException {
+    private void progress(Pgq pgq, DemoTopic topic) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         out.println("Running" + (duration == null ? " until Ctrl-C" : " for " + Tables.duration(duration)) + ":");
@@ -239,6 +250,7 @@ class DemoCommand implements Callable<Integer> {
                     Tables.duration(info.tickerLag()), millis(latencyMicros.getValueAtPercentile(50)),
                     millis(latencyMicros.getValueAtPercentile(99)));
             last = now;
+            topic.tick(Duration.ofNanos(System.nanoTime() - start));
         }
     }
 

@@ -2,6 +2,7 @@ package io.pgq.cli;
 
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.Pgq;
+import io.pgq.core.TopicRouting;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,7 +45,13 @@ class InsertCommand implements Callable<Integer> {
     String extra3;
     @Option(names = "--extra4", paramLabel = "TEXT", description = "The events' ev_extra4.")
     String extra4;
-    @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name.")
+    @Option(names = "--key", paramLabel = "KEY", description = "Topics only: the events' key; events of one key go "
+            + "to one partition, in order (without it events are spread over the partitions).")
+    String key;
+    @Option(names = "--key-separator", paramLabel = "SEP", description = "Topics, standard input only: each line is "
+            + "KEY, SEP, DATA; SEP is TAB (a tab character) or any text, split at its first occurrence.")
+    String keySeparator;
+    @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue or topic name.")
     String queue;
     @Parameters(index = "1", paramLabel = "TYPE", description = "Event type (ev_type), e.g. order.placed.")
     String type;
@@ -61,19 +68,53 @@ class InsertCommand implements Callable<Integer> {
         checkDecoded("--extra2", extra2);
         checkDecoded("--extra3", extra3);
         checkDecoded("--extra4", extra4);
+        checkDecoded("--key", key);
+        checkDecoded("--key-separator", keySeparator);
+        String separator = separator();
         try (Pgq pgq = database.client()) {
+            boolean topic = isTopic(pgq);
             if (data != null) {
-                System.out.println(pgq.producer().send(queue, event(data)));
+                System.out.println(topic ? pgq.topicProducer().send(queue, event(key, data)) : pgq.producer().send(queue, event(null, data)));
                 return 0;
             }
-            long total = insertLines(pgq, new BufferedInputStream(System.in));
-            System.out.println("Inserted " + total + " events into " + queue);
+            long total = insertLines(pgq, topic, separator, new BufferedInputStream(System.in));
+            System.out.println("Inserted " + total + " events into " + (topic ? "topic " : "") + queue);
             return 0;
         }
     }
 
+    /** The key separator as given ({@code TAB} meaning a tab), checked against the other arguments. */
+    private String separator() {
+        if (keySeparator == null) {
+            return null;
+        }
+        if (data != null) {
+            throw new CliException("--key-separator splits standard input lines; with DATA give the key with --key");
+        }
+        if (key != null) {
+            throw new CliException("use --key (one key for every line) or --key-separator (a key on each line), not both");
+        }
+        if (keySeparator.isEmpty()) {
+            throw new CliException("--key-separator must not be empty: use TAB or a text such as '|'");
+        }
+        return keySeparator.equals("TAB") ? "\t" : keySeparator;
+    }
+
+    /** Whether QUEUE names a topic; keys are refused for plain queues, --extra4 for topics (it holds the key). */
+    private boolean isTopic(Pgq pgq) {
+        boolean topic = pgq.topics().topic(queue).isPresent();
+        if (!topic && (key != null || keySeparator != null)) {
+            throw new CliException((key != null ? "--key" : "--key-separator") + " is for topics, and " + queue
+                    + " is not a topic (pgq topic list shows the topics); nothing was inserted");
+        }
+        if (topic && extra4 != null) {
+            throw new CliException("on a topic ev_extra4 holds the key: use --key instead of --extra4; nothing was inserted");
+        }
+        return topic;
+    }
+
     /** All lines in one transaction; rolled back (and refused) at the first line that is not UTF-8. */
-    private long insertLines(Pgq pgq, InputStream in) throws IOException, SQLException {
+    private long insertLines(Pgq pgq, boolean topic, String separator, InputStream in) throws IOException, SQLException {
         try (Connection c = pgq.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -84,14 +125,14 @@ class InsertCommand implements Callable<Integer> {
                 long number = 0;
                 for (byte[] line = readLine(in); line != null; line = readLine(in)) {
                     number++;
-                    chunk.add(event(decode(utf8, line, number)));
+                    chunk.add(lineEvent(decode(utf8, line, number), separator, number));
                     if (chunk.size() == CHUNK) {
-                        total += pgq.producer().sendAll(c, queue, chunk).length;
+                        total += send(pgq, topic, c, chunk);
                         chunk.clear();
                     }
                 }
                 if (!chunk.isEmpty()) {
-                    total += pgq.producer().sendAll(c, queue, chunk).length;
+                    total += send(pgq, topic, c, chunk);
                 }
                 c.commit();
                 return total;
@@ -100,6 +141,33 @@ class InsertCommand implements Callable<Integer> {
                 throw e;
             }
         }
+    }
+
+    private long send(Pgq pgq, boolean topic, Connection c, List<OutgoingEvent> chunk) {
+        return (topic ? pgq.topicProducer().sendAll(c, queue, chunk) : pgq.producer().sendAll(c, queue, chunk)).length;
+    }
+
+    /** A line's event: all of it is the data, or with a separator the key before it and the data after it. */
+    private OutgoingEvent lineEvent(String line, String separator, long number) {
+        if (separator == null) {
+            return event(key, line);
+        }
+        int at = line.indexOf(separator);
+        if (at < 0) {
+            throw new CliException("standard input line " + number + " has no key separator ("
+                    + (keySeparator.equals("TAB") ? "a tab" : "'" + separator + "'") + "); nothing was inserted "
+                    + "(each line is KEY" + (keySeparator.equals("TAB") ? "<TAB>" : separator) + "DATA)");
+        }
+        String lineKey = line.substring(0, at);
+        if (lineKey.isEmpty()) {
+            throw new CliException("standard input line " + number + " has an empty key; nothing was inserted");
+        }
+        try {
+            TopicRouting.checkKey(lineKey);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("standard input line " + number + ": " + e.getMessage() + "; nothing was inserted");
+        }
+        return event(lineKey, line.substring(at + separator.length()));
     }
 
     private static String decode(CharsetDecoder utf8, byte[] line, long number) {
@@ -136,7 +204,8 @@ class InsertCommand implements Callable<Integer> {
         }
     }
 
-    private OutgoingEvent event(String payload) {
-        return OutgoingEvent.builder(type).payload(payload).extra1(extra1).extra2(extra2).extra3(extra3).extra4(extra4).build();
+    private OutgoingEvent event(String eventKey, String payload) {
+        OutgoingEvent.Builder b = OutgoingEvent.builder(type).payload(payload).extra1(extra1).extra2(extra2).extra3(extra3);
+        return (eventKey != null ? b.key(eventKey) : b.extra4(extra4)).build();
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
                 + "and consumers, inspect, send and follow events.",
         subcommands = {InstallCommand.class, UpgradeCommand.class, TickerCommand.class, StatusCommand.class,
                 QueueCommand.class, ConsumerCommand.class, InsertCommand.class, TailCommand.class, DlqCommand.class,
+                TopicCommand.class, GroupCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PgqCommand {

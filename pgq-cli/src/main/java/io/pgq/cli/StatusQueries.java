@@ -2,6 +2,7 @@ package io.pgq.cli;
 
 import io.pgq.cli.StatusReport.ConsumerRow;
 import io.pgq.cli.StatusReport.QueueRow;
+import io.pgq.cli.StatusReport.TopicRow;
 import io.pgq.cli.StatusReport.TickerSession;
 import io.pgq.cli.StatusReport.TickerStatus;
 import io.pgq.consumer.ConsumerConfig;
@@ -9,6 +10,7 @@ import io.pgq.consumer.DeadLetters;
 import io.pgq.core.ConsumerInfo;
 import io.pgq.core.Pgq;
 import io.pgq.core.QueueInfo;
+import io.pgq.core.TopicInfo;
 import io.pgq.ticker.TickerConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,14 +46,17 @@ final class StatusQueries {
         List<QueueInfo> all = pgq.admin().queues();
         Set<String> deadLetterQueues = deadLetterQueues();
         Set<String> names = all.stream().map(QueueInfo::name).collect(Collectors.toSet());
-        if (queue != null && !names.contains(queue)) {
-            throw new CliException("no such queue: " + queue);
+        List<TopicInfo> topicInfos = pgq.topics().topics().stream()
+                .filter(t -> queue == null || t.name().equals(queue)).toList();
+        if (queue != null && !names.contains(queue) && topicInfos.isEmpty()) {
+            throw new CliException("no such queue or topic: " + queue);
         }
+        Set<String> partitionQueues = partitionQueues(queue == null ? topicInfos : pgq.topics().topics());
         Map<String, Long> retryQueue = retryQueueByQueue();
         List<QueueRow> queues = new ArrayList<>();
         for (QueueInfo q : all) {
             boolean folded = deadLetterQueues.contains(q.name()) && names.contains(sourceOf(q.name()));
-            if ((queue == null && !folded) || q.name().equals(queue)) {
+            if ((queue == null && !folded && !partitionQueues.contains(q.name())) || q.name().equals(queue)) {
                 String dlq = q.name() + ConsumerConfig.DEAD_LETTER_SUFFIX;
                 boolean hasDlq = deadLetterQueues.contains(dlq);
                 queues.add(new QueueRow(q.name(), q.lastTickId(), q.tickerLag(),
@@ -71,7 +77,36 @@ final class StatusQueries {
                         i.lastTick(), i.currentBatch()));
             }
         }
-        return new StatusReport(scalar("SELECT current_database()"), server, ticker(), queues, consumers);
+        return new StatusReport(scalar("SELECT current_database()"), server, ticker(), queues, consumers,
+                topics(topicInfos, all));
+    }
+
+    private static Set<String> partitionQueues(List<TopicInfo> topics) {
+        Set<String> names = new HashSet<>();
+        for (TopicInfo t : topics) {
+            for (int p = 0; p < t.partitions(); p++) {
+                names.add(t.partitionQueue(p));
+            }
+        }
+        return names;
+    }
+
+    /** One row per topic and group, with the group's total lag over the partitions. */
+    private List<TopicRow> topics(List<TopicInfo> topics, List<QueueInfo> queues) {
+        Map<String, Long> newEvents = queues.stream().collect(Collectors.toMap(QueueInfo::name, QueueInfo::newEvents));
+        List<TopicRow> rows = new ArrayList<>();
+        for (TopicInfo t : topics) {
+            long fresh = partitionQueues(List.of(t)).stream().mapToLong(q -> newEvents.getOrDefault(q, 0L)).sum();
+            List<String> groups = pgq.topics().groups(t.name());
+            if (groups.isEmpty()) {
+                rows.add(new TopicRow(t.name(), t.partitions(), fresh, null, 0, 0, null));
+            }
+            for (String g : groups) {
+                pgq.topics().describeGroup(t.name(), g).ifPresent(d -> rows.add(new TopicRow(t.name(), t.partitions(),
+                        fresh, g, d.members().size(), d.totalPendingEvents(), GroupCommand.maxLag(d))));
+            }
+        }
+        return rows;
     }
 
     static String sourceOf(String deadLetterQueue) {

@@ -14,9 +14,24 @@ import java.util.List;
  * @param ticker   the ticker's sessions and last tick
  * @param queues   queues, dead-letter queues folded into their source queue
  * @param consumers consumers of the shown queues
+ * @param topics   topics, one row per group (one for a topic without groups); their partition
+ *                 queues and the groups' consumers on them are not in {@code queues} and {@code consumers}
  */
 record StatusReport(String database, String server, TickerStatus ticker, List<QueueRow> queues,
-                    List<ConsumerRow> consumers) {
+                    List<ConsumerRow> consumers, List<TopicRow> topics) {
+
+    /**
+     * @param topic         topic name
+     * @param partitions    its partition count
+     * @param newEvents     events since the newest tick, over all partitions
+     * @param group         a group of the topic, or {@code null} when it has none
+     * @param members       the group's members
+     * @param pendingEvents the group's pending events over all partitions (its total lag in events)
+     * @param maxLag        the largest lag of its partitions, or {@code null}
+     */
+    record TopicRow(String topic, int partitions, long newEvents, String group, int members, long pendingEvents,
+                    Duration maxLag) {
+    }
 
     /**
      * A session of a pgq ticker.

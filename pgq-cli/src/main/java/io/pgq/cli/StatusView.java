@@ -8,6 +8,7 @@ import io.pgq.cli.StatusReport.ConsumerRow;
 import io.pgq.cli.StatusReport.QueueRow;
 import io.pgq.cli.StatusReport.TickerSession;
 import io.pgq.cli.StatusReport.TickerStatus;
+import io.pgq.cli.StatusReport.TopicRow;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -37,6 +38,14 @@ final class StatusView {
                     i.tables() + ", writing #" + (i.currentTable() + 1), i.paused() ? "yes" : "no");
         }
         out.append(r.queues().isEmpty() ? "(no queues)\n" : q.render()).append('\n');
+        if (!r.topics().isEmpty()) {
+            Tables t = new Tables("TOPIC", "PARTITIONS", "NEW-EVENTS", "GROUP", "MEMBERS", "PENDING-EVENTS", "MAX-LAG");
+            for (TopicRow i : r.topics()) {
+                t.row(i.topic(), i.partitions(), i.newEvents(), i.group(), i.members(), i.pendingEvents(),
+                        Tables.duration(i.maxLag()));
+            }
+            out.append(t.render()).append('\n');
+        }
         Tables c = new Tables("QUEUE", "CONSUMER", "LAG", "PENDING-EVENTS", "RETRIES", "LAST-SEEN", "POSITION", "BATCH");
         for (ConsumerRow i : r.consumers()) {
             c.row(i.queue(), i.consumer(), Tables.duration(i.lag()), i.pendingEvents(), i.retries(),
@@ -97,6 +106,17 @@ final class StatusView {
             q.put("eventTables", i.tables());
             q.put("currentTable", i.currentTable());
             q.put("paused", i.paused());
+        }
+        ArrayNode topics = root.putArray("topics");
+        for (TopicRow i : r.topics()) {
+            ObjectNode t = topics.addObject();
+            t.put("topic", i.topic());
+            t.put("partitions", i.partitions());
+            t.put("newEvents", i.newEvents());
+            t.put("group", i.group());
+            t.put("members", i.members());
+            t.put("pendingEvents", i.pendingEvents());
+            seconds(t, "maxLagSeconds", i.maxLag());
         }
         ArrayNode consumers = root.putArray("consumers");
         for (ConsumerRow i : r.consumers()) {

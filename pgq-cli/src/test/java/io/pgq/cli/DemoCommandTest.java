@@ -40,6 +40,20 @@ class DemoCommandTest {
         assertThat(summary.find()).isTrue();
         assertThat(Long.parseLong(summary.group(2)) + Long.parseLong(summary.group(3)) + Long.parseLong(summary.group(4)))
                 .isEqualTo(Long.parseLong(summary.group(1)));
+        assertThat(demo.out()).contains("topic demo_payments: member-3 joins group shipping")
+                .contains("topic demo_payments: member-3 now handles partitions")
+                .contains("topic demo_payments: member-2 leaves group shipping")
+                .contains("topic demo_payments: member-2 hands over partitions")
+                .contains("pgq topic drop demo_payments --force --db '" + CliTest.url(db) + "'");
+        List<String> topicLines = demo.out().lines().filter(l -> l.matches(" *topic demo_payments  sent .*")).toList();
+        assertThat(topicLines).hasSizeGreaterThanOrEqualTo(5);
+        for (String line : topicLines) {
+            Matcher m = Pattern.compile("sent +(\\d+) +handled +(\\d+) +in flight +(\\d+) +out of order (\\d+) ").matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            assertThat(Long.parseLong(m.group(2)) + Long.parseLong(m.group(3))).as(line).isEqualTo(Long.parseLong(m.group(1)));
+            assertThat(m.group(4)).as(line).isEqualTo("0");
+        }
+        assertThat(demo.out()).containsPattern("Topic summary: sent \\d+ payments, handled \\d+, in flight at the stop \\d+, out of order 0");
         // a flaky order (every 97th) fails twice and is then delivered: retried at least twice, the poison one twice
         assertThat(demo.out()).containsPattern("retried ([4-9]|\\d\\d+) times");
         assertThat(demo.out()).contains("Left in the database: queue(s) demo_orders, demo_orders.dlq with their consumers.")
