@@ -126,7 +126,7 @@ class RegistrationRaceTest {
                 + " where q.queue_name like 'same\\_queue\\_%'")).as("one first tick per queue").isEqualTo(String.valueOf(ROUNDS / 2));
     }
 
-    /** The reproduction: session 1 holds its first registration of a name open; session 2 registers it elsewhere. */
+    /** The reproduction: one connection holds its first registration of a name open; a second registers it elsewhere. */
     @Test
     void aRegistrationWaitsForAnOpenRegistrationOfTheSameNameAndSucceeds() throws Exception {
         sql.execute("select pgq.create_queue('q1')");
