@@ -2,7 +2,7 @@ set timezone='America/St_Johns';
 set datestyle='Postgres, DMY';
 \set ON_ERROR_STOP 0
 truncate ev_log restart identity;
-drop table if exists h1; drop table if exists h2; drop table if exists h3;
+drop table if exists h1; drop table if exists h2; drop table if exists h3; drop table if exists h4;
 drop type if exists hen;
 create type hen as enum('x y', 'é', 'NULL');
 -- the fast path's one-piece rendering (no float column): values that look like array and
@@ -40,4 +40,17 @@ delete from h3;
 alter table h3 drop constraint h3_pkey;
 insert into h3 values ('z', 5, 6);
 delete from h3;
+select id, t, d, e1, e2, e3, e4 from ev_log order by id;
+truncate ev_log restart identity;
+-- sqltriga's UPDATE: values equal by "=" but not by text, a key change, nothing changed
+create table h4(iv interval, r int4range, id int primary key, n numeric, b bool);
+create trigger tl after insert or update or delete on h4 for each row execute procedure pgq.logutriga('q');
+create trigger ts after insert or update or delete on h4 for each row execute procedure pgq.sqltriga('q');
+insert into h4 values ('1 day', '[1,3)', 1, 1.0, true), ('2 hours', null, 2, null, null);
+update h4 set iv = '24 hours', n = 1.00, r = '[1,2]' where id = 1;
+update h4 set iv = '25 hours', b = false where id = 1;
+update h4 set r = '[1,5)', n = 2 where id = 2;
+update h4 set id = 3 where id = 2;
+update h4 set n = null, iv = null where id = 1;
+update h4 set b = b;
 select id, t, d, e1, e2, e3, e4 from ev_log order by id;

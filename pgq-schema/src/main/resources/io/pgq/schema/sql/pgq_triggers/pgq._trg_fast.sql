@@ -31,7 +31,7 @@ declare
     v_skip boolean := false;
     v_backup boolean := false;
     v_ignore text[];
-    v_pkeys text[] := i_meta[11:];
+    v_pkeys text[] := i_meta[13:];
     v_pkey_text text;
     v_new json;
     v_old json;
@@ -44,6 +44,7 @@ declare
     v_extra2 text;
     v_ev_id bigint;
     v_vals text[];
+    v_old_vals text[];
     v_pos int;
 begin
     if i_meta[2] <> 'f' then
@@ -66,18 +67,21 @@ begin
         raise exception 'Update/Delete on table without pkey';
     end if;
 
-    -- logutriga, and sqltriga's INSERT and DELETE, of a table with a format in i_meta[6]:
-    -- the row's values as one text array (to_jsonb() orders the keys, i_meta[6], [9] and [10]
-    -- refer to that order), rendered by format(), all without a query
+    -- logutriga and sqltriga on a table with a format in i_meta[6], without ignore= (and for
+    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array
+    -- (pgq._trg_jsonb_values) rendered by format(), or by pgq._trg_sql_update_values(), all
+    -- without a query. NULL values (control characters) take the way below.
     if i_meta[6] is not null and i_kind <> 'jsontriga' and v_ignore is null
-       and (i_kind = 'logutriga' or i_tg_op = 'INSERT' or (i_tg_op = 'DELETE' and v_pkey_text is null)) then
-        v_data := pg_catalog.jsonb_path_query_array(
-                      pg_catalog.to_jsonb(case when i_tg_op = 'DELETE' then i_old else i_new end), '$.*')::text;
-        -- (JSON strings are array literal elements unless they hold an escape other than \" and \\)
-        if pg_catalog.strpos(v_data, '\') = 0 or v_data !~ '\\[bfnrtu]' then
-            v_vals := ('{' || pg_catalog.substr(v_data, 2, pg_catalog.length(v_data) - 2) || '}')::text[];
-            v_data := null;
+       and (i_kind = 'logutriga' or i_tg_op = 'INSERT' or v_pkey_text is null) then
+        v_vals := pgq._trg_jsonb_values(case when i_tg_op = 'DELETE' then i_old else i_new end);
+        if v_vals is not null and i_kind = 'sqltriga' and i_tg_op = 'UPDATE' then
+            v_old_vals := pgq._trg_jsonb_values(i_old);
+            if v_old_vals is not null then
+                v_data := pgq._trg_sql_update_values(i_meta, v_vals, v_old_vals, v_pkeys, i_new, i_old);
+            end if;
+        elsif v_vals is not null then
             if i_meta[8] <> '{}' then
+                -- booleans, dates and timestamps: their text output
                 foreach v_pos in array i_meta[8]::int[] loop
                     v_vals[v_pos] := pgq._trg_text(pg_catalog.substr(i_meta[7], v_pos, 1), v_vals[v_pos]);
                 end loop;
@@ -103,14 +107,12 @@ begin
                     v_data := null;
                 end if;
             end if;
-        else
-            v_data := null;
         end if;
     end if;
-    if i_tg_op <> 'INSERT' then
+    if i_tg_op <> 'INSERT' and (v_data is null or i_kind <> 'sqltriga') then
         v_old := pg_catalog.row_to_json(i_old);
     end if;
-    if i_tg_op <> 'DELETE' and (v_data is null or i_tg_op = 'UPDATE') then
+    if i_tg_op <> 'DELETE' and (v_data is null or (i_tg_op = 'UPDATE' and i_kind <> 'sqltriga')) then
         v_new := pg_catalog.row_to_json(i_new);
     end if;
 
@@ -126,7 +128,7 @@ begin
                 raise exception 'primary key update not allowed';
             end if;
         end loop;
-    elsif i_tg_op = 'UPDATE' and i_kind = 'sqltriga' then
+    elsif i_tg_op = 'UPDATE' and i_kind = 'sqltriga' and v_data is null then
         v_data := pgq._trg_sql_update(i_meta, v_new, v_old, v_ignore, v_pkeys, i_new, i_old);
         if v_data is null then
             return v_skip;  -- only ignored columns changed

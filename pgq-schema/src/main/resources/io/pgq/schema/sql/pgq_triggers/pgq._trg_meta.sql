@@ -23,7 +23,9 @@
 --   [9] sqltriga's INSERT data as a format() string: (c1,c2) values (%<position>$L,...)
 --   [10] sqltriga's DELETE data as a format() string: pk=%<position>$L and ... (key columns
 --       in column order; NULL for a table without primary key)
---   [11..] the primary key column names in key order
+--   [11] the position in jsonb key order of each column, in column order, as an int array
+--   [12] the column names in column order, as a text array
+--   [13..] the primary key column names in key order
 create or replace function pgq._trg_meta(i_relid oid)
 returns text[]
 language sql stable
@@ -89,17 +91,19 @@ as $$
                '(' || pg_catalog.string_agg(pg_catalog.replace(pg_catalog.quote_ident(o.attname), '%', '%%'), ',' order by o.attnum)
                    || ') values (' || pg_catalog.string_agg('%' || o.jpos || '$L', ',' order by o.attnum) || ')' as sql_ins,
                pg_catalog.string_agg(pg_catalog.replace(pg_catalog.quote_ident(o.attname), '%', '%%') || '=%' || o.jpos || '$L',
-                                     ' and ' order by o.attnum) filter (where o.is_key) as sql_del
+                                     ' and ' order by o.attnum) filter (where o.is_key) as sql_del,
+               pg_catalog.array_agg(o.jpos order by o.attnum)::text as jpos,
+               pg_catalog.array_agg(o.attname order by o.attnum)::text as names
           from ordered o)
     select array[null,
                  case when (select pg_catalog.bool_or(k.is_magic or k.render = 'g') from kinds k) then 'g' else 'f' end,
                  (select coalesce(pg_catalog.string_agg(k.render, '' order by k.attnum), '') from kinds k),
                  (select coalesce(pg_catalog.string_agg(k.eq, '' order by k.attnum), '') from kinds k),
                  (select coalesce(pg_catalog.string_agg(k.json, '' order by k.attnum), '') from kinds k),
-                 f.logu, f.jkinds, f.conv, f.sql_ins, f.sql_del]
+                 f.logu, f.jkinds, f.conv, f.sql_ins, f.sql_del, f.jpos, f.names]
            || pgq._trg_pkey(i_relid)
       from (select case when x.usable then x.logu end as logu, x.jkinds, x.conv,
                    case when x.usable then x.sql_ins end as sql_ins,
-                   case when x.usable then x.sql_del end as sql_del
+                   case when x.usable then x.sql_del end as sql_del, x.jpos, x.names
               from fmt x) f;
 $$;
