@@ -140,7 +140,7 @@ class TriggerCacheTest {
     private static void forge(Sql a, String table) throws SQLException {
         String key = "pg_sequence_last_value('pgq._trg_ddl_seq')::text || coalesce(current_setting('pgq.trg_ddl_local', true), '')";
         a.execute("select set_config('pgq.trg_r' || '" + table + "'::regclass::oid, "
-                + "array[" + key + ", 'f', 'tt', 'xx', 'rr', 'forged']::text, false)");
+                + "array[" + key + ", 'f', 'tt', 'xx', 'rr', null, null, null, null, null, null, null, 'forged']::text, false)");
         a.execute("select set_config('pgq.trg_j' || '" + table + "'::regclass::oid, "
                 + "array[" + key + ", 'r', '[\"forged\"]', null, 'forged']::text, false)");
     }

@@ -26,7 +26,7 @@ class TriggerDifferentialTest {
 
     static final String URL = Objects.requireNonNullElse(System.getenv("PGQ_REFERENCE_JDBC_URL"),
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-    static final List<String> SCRIPTS = List.of("p1", "p2", "p3", "p6", "p7");
+    static final List<String> SCRIPTS = List.of("p1", "p2", "p3", "p6", "p7", "p8");
 
     @Test
     void ourTriggersProduceTheEventsOfTheReferenceCTriggers() throws SQLException {

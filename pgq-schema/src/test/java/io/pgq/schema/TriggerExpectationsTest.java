@@ -14,8 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * pgq.logutriga/sqltriga/jsontriga against the expected transcripts of
- * {@code dev/trigger-expectations} (p1..p7; p6: the jsontriga fast path and its metadata cache across ALTER TABLE;
- * p7: the fast path of all three triggers, on tables whose every column it renders itself): every trigger argument, every column type's encoding
+ * {@code dev/trigger-expectations} (p1..p8; p6: the jsontriga fast path and its metadata cache across ALTER TABLE;
+ * p7: the fast path of all three triggers, on tables whose every column it renders itself; p8: its rendering by one
+ * format() over the row's values, with values and column names that look like array, record or format syntax):
+ * every trigger argument, every column type's encoding
  * in the three formats (incl. limits, NULL, NaN, infinity, BC dates, arrays, json, domains, enums,
  * composites, odd names, DateStyle SQL/DMY, sql_standard intervals) and the error texts (no
  * primary key, primary key update, deny, SKIP in AFTER, truncate arguments, bad arguments). The
@@ -36,7 +38,7 @@ class TriggerExpectationsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"p1", "p2", "p3", "p4", "p5", "p6", "p7"})
+    @ValueSource(strings = {"p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"})
     void eventsAndErrorsAreExactlyTheExpectedOnes(String script, TestDatabase db) throws SQLException {
         try (Connection c = db.connect()) {
             String actual = TriggerScript.run(c, TriggerScript.read(script + ".sql"));

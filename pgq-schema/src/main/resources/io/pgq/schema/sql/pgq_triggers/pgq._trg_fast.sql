@@ -3,6 +3,11 @@
 -- pgq._trg_event() but reads the table's metadata from pgq._trg_meta_cached() (no catalog
 -- query per row) and every column's value from one row_to_json() per row (no text parsing, no
 -- dynamic SQL except the type's "=" for unusual types whose text changed in an UPDATE).
+-- logutriga's data, and sqltriga's INSERT and DELETE data, are made without a query where the
+-- table allows (i_meta[6]) and no ignore= is given: the row's values come as one text array
+-- (jsonb_path_query_array(to_jsonb(row), '$.*') read as an array literal, which a JSON
+-- string is unless it holds an escape other than \" and \\), in jsonb key order, and one
+-- format() with the table's format string (positional %n$s / %n$L) puts them in column order.
 -- Returns NULL when it cannot handle the case: a table with i_meta[2] = 'g', or arguments
 -- with deny, when= or ev_*= expressions, or SKIP in an AFTER trigger (pgq._trg_event() then
 -- does the work, or raises the error). Otherwise returns true when the row change must be
@@ -26,7 +31,7 @@ declare
     v_skip boolean := false;
     v_backup boolean := false;
     v_ignore text[];
-    v_pkeys text[] := i_meta[6:];
+    v_pkeys text[] := i_meta[13:];
     v_pkey_text text;
     v_new json;
     v_old json;
@@ -38,6 +43,9 @@ declare
     v_data text;
     v_extra2 text;
     v_ev_id bigint;
+    v_vals text[];
+    v_old_vals text[];
+    v_pos int;
 begin
     if i_meta[2] <> 'f' then
         return null;
@@ -55,13 +63,56 @@ begin
         v_pkeys := coalesce(a.pkey_list, v_pkeys);
         v_pkey_text := a.pkey_text;
     end if;
-    if i_tg_op <> 'INSERT' then
-        if pg_catalog.cardinality(v_pkeys) = 0 then
-            raise exception 'Update/Delete on table without pkey';
+    if i_tg_op <> 'INSERT' and pg_catalog.cardinality(v_pkeys) = 0 then
+        raise exception 'Update/Delete on table without pkey';
+    end if;
+
+    -- logutriga and sqltriga on a table with a format in i_meta[6], without ignore= (and for
+    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array
+    -- (pgq._trg_jsonb_values) rendered by format(), or by pgq._trg_sql_update_values(), all
+    -- without a query. NULL values (control characters) take the way below.
+    if i_meta[6] is not null and i_kind <> 'jsontriga' and v_ignore is null
+       and (i_kind = 'logutriga' or i_tg_op = 'INSERT' or v_pkey_text is null) then
+        v_vals := pgq._trg_jsonb_values(case when i_tg_op = 'DELETE' then i_old else i_new end);
+        if v_vals is not null and i_kind = 'sqltriga' and i_tg_op = 'UPDATE' then
+            v_old_vals := pgq._trg_jsonb_values(i_old);
+            if v_old_vals is not null then
+                v_data := pgq._trg_sql_update_values(i_meta, v_vals, v_old_vals, v_pkeys, i_new, i_old);
+            end if;
+        elsif v_vals is not null then
+            if i_meta[8] <> '{}' then
+                -- booleans, dates and timestamps: their text output
+                foreach v_pos in array i_meta[8]::int[] loop
+                    v_vals[v_pos] := pgq._trg_text(pg_catalog.substr(i_meta[7], v_pos, 1), v_vals[v_pos]);
+                end loop;
+            end if;
+            -- NULL as \x03, which no value holds (it would have been escaped)
+            v_vals := pg_catalog.array_replace(v_vals, null, e'\x03');
+            if i_kind = 'sqltriga' then
+                v_data := pg_catalog.format(case when i_tg_op = 'INSERT' then i_meta[9] else i_meta[10] end,
+                                            variadic v_vals);
+                if i_tg_op = 'INSERT' then
+                    v_data := pg_catalog.replace(v_data, e'\'\x03\'', 'null');
+                elsif pg_catalog.strpos(v_data, e'\'\x03\'') > 0 then
+                    raise exception 'logtriga: Unexpected NULL key value';
+                end if;
+            else
+                -- 'name\x01value' joined with \x02, NULL as 'name\x01\x03'; printable ASCII is
+                -- URL-encoded in one piece (the encoding leaves control characters alone)
+                v_data := pg_catalog.format(i_meta[6], variadic v_vals);
+                if v_data ~ '^[\x01-\x03 -~]*$' then
+                    v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pgq._trg_urlencode_ascii(v_data),
+                                  e'\x01\x03', ''), e'\x01', '='), e'\x02', '&');
+                else
+                    v_data := null;
+                end if;
+            end if;
         end if;
+    end if;
+    if i_tg_op <> 'INSERT' and (v_data is null or i_kind <> 'sqltriga') then
         v_old := pg_catalog.row_to_json(i_old);
     end if;
-    if i_tg_op <> 'DELETE' then
+    if i_tg_op <> 'DELETE' and (v_data is null or (i_tg_op = 'UPDATE' and i_kind <> 'sqltriga')) then
         v_new := pg_catalog.row_to_json(i_new);
     end if;
 
@@ -77,7 +128,7 @@ begin
                 raise exception 'primary key update not allowed';
             end if;
         end loop;
-    elsif i_tg_op = 'UPDATE' and i_kind = 'sqltriga' then
+    elsif i_tg_op = 'UPDATE' and i_kind = 'sqltriga' and v_data is null then
         v_data := pgq._trg_sql_update(i_meta, v_new, v_old, v_ignore, v_pkeys, i_new, i_old);
         if v_data is null then
             return v_skip;  -- only ignored columns changed
@@ -124,10 +175,12 @@ begin
 
     if i_kind = 'logutriga' then
         v_type := pg_catalog.left(i_tg_op, 1) || ':' || coalesce(v_pkey_text, pg_catalog.array_to_string(v_pkeys, ','));
-        v_data := pgq._trg_urlenc_json(i_meta[3], coalesce(v_new, v_old), v_ignore);
+        if v_data is null then
+            v_data := pgq._trg_urlenc_json(i_meta[3], coalesce(v_new, v_old), v_ignore);
+        end if;
     elsif i_kind = 'sqltriga' then
         v_type := pg_catalog.left(i_tg_op, 1);
-        if i_tg_op <> 'UPDATE' then
+        if i_tg_op <> 'UPDATE' and v_data is null then
             v_data := pgq._trg_sql_json(i_tg_op, i_meta[3], v_new, v_old, v_ignore, v_pkeys, '{}');
         end if;
     else

@@ -14,7 +14,18 @@
 --       i interval, o ask the type's "=" (pgq._trg_values_equal)
 --   [5] one letter per column: how jsontriga encodes it: r the row_to_json() value, s a JSON
 --       string of the text output (the "json_safe" rule of pgq._trg_columns)
---   [6..] the primary key column names in key order
+--   [6] logutriga's data as a format() string over the row's values in jsonb key order
+--       (see pgq._trg_fast): 'name\x01%<position>$s' per column in column order, joined with
+--       \x02; NULL when the table cannot take that way (a float column, whose jsonb form is
+--       not its text output; a column name outside printable ASCII; no column)
+--   [7] one letter per column in jsonb key order: the kind of [3]
+--   [8] the positions (jsonb key order) of the columns whose kind is not t, as an int array
+--   [9] sqltriga's INSERT data as a format() string: (c1,c2) values (%<position>$L,...)
+--   [10] sqltriga's DELETE data as a format() string: pk=%<position>$L and ... (key columns
+--       in column order; NULL for a table without primary key)
+--   [11] the position in jsonb key order of each column, in column order, as an int array
+--   [12] the column names in column order, as a text array
+--   [13..] the primary key column names in key order
 create or replace function pgq._trg_meta(i_relid oid)
 returns text[]
 language sql stable
@@ -60,11 +71,39 @@ as $$
                         or c.is_enum then 'r'
                    else 's'
                end as json
-          from cols c)
+          from cols c),
+    -- jpos: the column's position among the keys of to_jsonb(row), which orders keys by
+    -- length in bytes, then bytewise
+    ordered as (
+        select k.*, a.attname::text as attname,
+               pg_catalog.row_number() over (order by pg_catalog.octet_length(a.attname::text),
+                                                      a.attname::text collate "C") as jpos,
+               k.attnum = any (i.indkey::int2[]) and i.indisprimary as is_key
+          from kinds k
+          join pg_catalog.pg_attribute a on a.attrelid = i_relid and a.attnum = k.attnum
+          left join pg_catalog.pg_index i on i.indrelid = i_relid and i.indisprimary),
+    fmt as (
+        select not pg_catalog.bool_or(o.eq = 'f' or o.attname !~ '^[ -~]+$') as usable,
+               pg_catalog.string_agg(pg_catalog.replace(o.attname, '%', '%%') || pg_catalog.chr(1) || '%' || o.jpos || '$s',
+                                     pg_catalog.chr(2) order by o.attnum) as logu,
+               pg_catalog.string_agg(o.render, '' order by o.jpos) as jkinds,
+               coalesce(pg_catalog.array_agg(o.jpos order by o.jpos) filter (where o.render <> 't'), '{}')::text as conv,
+               '(' || pg_catalog.string_agg(pg_catalog.replace(pg_catalog.quote_ident(o.attname), '%', '%%'), ',' order by o.attnum)
+                   || ') values (' || pg_catalog.string_agg('%' || o.jpos || '$L', ',' order by o.attnum) || ')' as sql_ins,
+               pg_catalog.string_agg(pg_catalog.replace(pg_catalog.quote_ident(o.attname), '%', '%%') || '=%' || o.jpos || '$L',
+                                     ' and ' order by o.attnum) filter (where o.is_key) as sql_del,
+               pg_catalog.array_agg(o.jpos order by o.attnum)::text as jpos,
+               pg_catalog.array_agg(o.attname order by o.attnum)::text as names
+          from ordered o)
     select array[null,
                  case when (select pg_catalog.bool_or(k.is_magic or k.render = 'g') from kinds k) then 'g' else 'f' end,
                  (select coalesce(pg_catalog.string_agg(k.render, '' order by k.attnum), '') from kinds k),
                  (select coalesce(pg_catalog.string_agg(k.eq, '' order by k.attnum), '') from kinds k),
-                 (select coalesce(pg_catalog.string_agg(k.json, '' order by k.attnum), '') from kinds k)]
-           || pgq._trg_pkey(i_relid);
+                 (select coalesce(pg_catalog.string_agg(k.json, '' order by k.attnum), '') from kinds k),
+                 f.logu, f.jkinds, f.conv, f.sql_ins, f.sql_del, f.jpos, f.names]
+           || pgq._trg_pkey(i_relid)
+      from (select case when x.usable then x.logu end as logu, x.jkinds, x.conv,
+                   case when x.usable then x.sql_ins end as sql_ins,
+                   case when x.usable then x.sql_del end as sql_del, x.jpos, x.names
+              from fmt x) f;
 $$;
