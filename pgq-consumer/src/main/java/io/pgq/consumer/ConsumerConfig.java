@@ -27,7 +27,10 @@ public final class ConsumerConfig {
     public static final int DEFAULT_FETCH_SIZE = 2000;
     /** Longest wait between two looks for a batch when no tick notification arrives. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
-    /** A group member not seen for this long is dead: another member takes its batch over. */
+    /**
+     * A group member not seen for this long is dead: another member takes its batch over. For a
+     * plain consumer, the lease time: a standby instance takes over after this long without renewal.
+     */
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(30);
     /** How long {@link PgqConsumer#close()} waits for the batches in hand. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -170,7 +173,10 @@ public final class ConsumerConfig {
         return groupMembers;
     }
 
-    /** This JVM's member id; its members are {@code <memberId>-1 .. <memberId>-<groupMembers>}. */
+    /**
+     * This JVM's member id; a group's members are {@code <memberId>-1 .. <memberId>-<groupMembers>},
+     * a plain consumer's lease owner is {@code <memberId>/<random>}.
+     */
     public String memberId() {
         return memberId;
     }
@@ -211,8 +217,8 @@ public final class ConsumerConfig {
                 + ", registerIfMissing=" + registerIfMissing + ", startPosition=" + startPosition.text()
                 + ", batchMinCount=" + batchMinCount + ", batchMinInterval=" + batchMinInterval
                 + ", batchMinLag=" + batchMinLag
-                + (isGroup() ? ", groupMembers=" + groupMembers + ", memberId=" + memberId + ", sessionTimeout="
-                + sessionTimeout + ", heartbeatInterval=" + heartbeatInterval : "")
+                + (isGroup() ? ", groupMembers=" + groupMembers : "") + ", memberId=" + memberId + ", sessionTimeout="
+                + sessionTimeout + ", heartbeatInterval=" + heartbeatInterval
                 + ", shutdownTimeout=" + shutdownTimeout + ", maxErrorBackoff=" + maxErrorBackoff
                 + ", unhealthyAfter=" + unhealthyAfter + "}";
     }
@@ -253,7 +259,6 @@ public final class ConsumerConfig {
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration maxErrorBackoff = DEFAULT_MAX_ERROR_BACKOFF;
         private Duration unhealthyAfter = DEFAULT_UNHEALTHY_AFTER;
-        private boolean groupSettingUsed;
 
         private Builder(String queue, String consumer) {
             this.queue = queue;
@@ -348,25 +353,30 @@ public final class ConsumerConfig {
 
         /**
          * This JVM's member id (default {@code <host>-<pid>}). Give a stable id to let a restarted
-         * process continue its own open batches at once instead of after the session timeout.
+         * process continue its own open batches at once instead of after the session timeout. For
+         * a plain consumer it names the lease owner (with a random part per instance).
          */
         public Builder memberId(String id) {
             this.memberId = Objects.requireNonNull(id, "memberId");
-            this.groupSettingUsed = true;
             return this;
         }
 
-        /** A member not seen for this long is dead and its batch is taken over (100 ms to 1 h, default 30 s). */
+        /**
+         * A member not seen for this long is dead and its batch is taken over (100 ms to 1 h,
+         * default 30 s). For a plain consumer the lease time: a standby instance takes over after
+         * this long without renewal (see docs/consuming.md, "Running a second instance").
+         */
         public Builder sessionTimeout(Duration timeout) {
             this.sessionTimeout = Objects.requireNonNull(timeout, "sessionTimeout");
-            this.groupSettingUsed = true;
             return this;
         }
 
-        /** How often a member busy with a batch shows it is alive (default a third of the session timeout). */
+        /**
+         * How often a member busy with a batch shows it is alive, and how often a plain consumer
+         * renews its lease (default a third of the session timeout).
+         */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeatInterval");
-            this.groupSettingUsed = true;
             return this;
         }
 
@@ -415,14 +425,6 @@ public final class ConsumerConfig {
         }
 
         private void validateGroup() {
-            if (groupMembers == 0) {
-                if (groupSettingUsed) {
-                    throw new IllegalArgumentException("memberId, sessionTimeout and heartbeatInterval apply to consumer "
-                            + "groups only; set groupMembers (at least 1) to make '" + consumer + "' a group");
-                }
-                return;
-            }
-            Check.between("groupMembers", groupMembers, 0, 256);
             Check.between("sessionTimeout", sessionTimeout, Duration.ofMillis(100), Duration.ofHours(1));
             if (heartbeatInterval != null) {
                 Check.between("heartbeatInterval", heartbeatInterval, Duration.ofMillis(10), Duration.ofHours(1));
@@ -436,6 +438,10 @@ public final class ConsumerConfig {
                 throw new IllegalArgumentException("memberId must be 1 to 64 letters, digits, '_', ':' or '-', got '"
                         + id + "'");
             }
+            if (groupMembers == 0) {
+                return;
+            }
+            Check.between("groupMembers", groupMembers, 0, 256);
             String longest = consumer + "." + id + "-" + groupMembers;
             if (longest.length() > 128) {
                 throw new IllegalArgumentException("consumer name plus memberId are too long: subconsumer '" + longest

@@ -33,9 +33,16 @@ import java.util.OptionalInt;
  * <p><b>Threads and connections.</b> {@link #start()} starts one thread per member
  * ({@code pgq-consumer-<queue>-<n>}; one for a plain consumer), which keep the JVM alive until
  * {@link #close()}; a daemon thread that LISTENs for the ticker's notifications
- * ({@code pgq-consumer-<queue>-listener}); and for a group a daemon heartbeat thread. Each
- * holds one connection of the client's pool while running: size the pool for
- * {@code members + 2}.
+ * ({@code pgq-consumer-<queue>-listener}); for a group a daemon heartbeat thread, for a plain
+ * consumer a daemon lease thread ({@code pgq-consumer-<queue>-lease}). Each holds one
+ * connection of the client's pool while running: size the pool for {@code members + 2}.
+ *
+ * <p><b>One instance at a time.</b> Of several instances of one plain consumer (same queue and
+ * name, in any processes) one works and the others stand by, logging
+ * {@code Standing by: consumer X on queue Q is held by <owner> until <time>}; one takes over
+ * when the working instance stops (at once) or dies (after {@link ConsumerConfig#sessionTimeout()}).
+ * The batch is finished under the lease in its own transaction, so an instance that lost it never
+ * finishes a batch. Groups share the work instead (docs/consuming.md, "Running a second instance").
  *
  * <p><b>Waking up.</b> After each tick the ticker sends {@code NOTIFY pgq_tick, '<queue>'};
  * the consumer wakes at once. Without notifications it looks for a batch every
@@ -163,7 +170,9 @@ public final class PgqConsumer implements BackgroundService {
      * Processes at most one batch on the calling thread and returns its number of events, or
      * empty when no batch was ready. For tests and for applications that schedule consuming
      * themselves; only on a consumer that is not started, from one thread at a time. A group
-     * consumer works as its first member. Errors are thrown ({@link io.pgq.core.PgqException}).
+     * consumer works as its first member. A plain consumer takes the lease for the batch and
+     * releases it; while another instance holds it, this throws instead of waiting. Errors are
+     * thrown ({@link io.pgq.core.PgqException}).
      */
     public OptionalInt runOnce() {
         return runner.runOnce();

@@ -16,8 +16,8 @@ class ConsumerConfigTest {
         assertThat(c.fetchSize()).isEqualTo(ConsumerConfig.DEFAULT_FETCH_SIZE);
         assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.isGroup()).isFalse();
-        assertThat(c.toString()).contains("queue=orders", "consumer=billing", "startPosition=latest")
-                .doesNotContain("memberId");
+        assertThat(c.toString()).contains("queue=orders", "consumer=billing", "startPosition=latest",
+                "sessionTimeout=PT30S").doesNotContain("groupMembers");
     }
 
     @Test
@@ -41,8 +41,11 @@ class ConsumerConfigTest {
                 .hasMessage("pollInterval must be between 10 ms and 1 h, got 1 ms");
         assertThatThrownBy(() -> ConsumerConfig.builder("orders", "c").deadLetterQueue("orders").build())
                 .hasMessage("deadLetterQueue must differ from queue, got orders");
-        assertThatThrownBy(() -> ConsumerConfig.builder("orders", "c").sessionTimeout(Duration.ofSeconds(5)).build())
-                .hasMessageContaining("apply to consumer groups only; set groupMembers");
+        assertThat(ConsumerConfig.builder("orders", "c").sessionTimeout(Duration.ofSeconds(5)).build().sessionTimeout())
+                .as("a plain consumer's lease time").isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> ConsumerConfig.builder("orders", "c")
+                .sessionTimeout(Duration.ofSeconds(5)).heartbeatInterval(Duration.ofSeconds(5)).build())
+                .hasMessage("heartbeatInterval must be shorter than sessionTimeout (5 s), got 5 s");
         assertThatThrownBy(() -> ConsumerConfig.builder("orders", "c").groupMembers(2)
                 .sessionTimeout(Duration.ofSeconds(5)).heartbeatInterval(Duration.ofSeconds(5)).build())
                 .hasMessage("heartbeatInterval must be shorter than sessionTimeout (5 s), got 5 s");

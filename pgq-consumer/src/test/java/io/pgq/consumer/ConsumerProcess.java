@@ -34,7 +34,10 @@ public final class ConsumerProcess {
                 .deliveryMode(mode.startsWith("eo") ? DeliveryMode.EXACTLY_ONCE : DeliveryMode.AT_LEAST_ONCE)
                 .pollInterval(Duration.ofMillis(200));
         if (members > 0) {
-            config.groupMembers(members).memberId(args[7]).sessionTimeout(Duration.ofMillis(Long.parseLong(args[9])));
+            config.groupMembers(members).memberId(args[7]);
+        }
+        if (Long.parseLong(args[9]) > 0) {   // a plain consumer's lease time
+            config.sessionTimeout(Duration.ofMillis(Long.parseLong(args[9])));
         }
         PgqConsumer.Builder builder = PgqConsumer.builder(pgq, config.build());
         AtomicLong counted = new AtomicLong();

@@ -2,6 +2,7 @@ package io.pgq.consumer;
 
 import static io.pgq.consumer.TestSupport.createQueue;
 import static io.pgq.consumer.TestSupport.deadLettersIn;
+import static io.pgq.consumer.TestSupport.execute;
 import static io.pgq.consumer.TestSupport.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -249,8 +250,16 @@ class ConsumerTest extends ClientAndTickerTest {
     void consumerRegisteredOnStartSeesOnlyEventsAfterItsStart() throws Exception {
         createQueue(pgq, "autoreg");
         pgq.producer().send("autoreg", "before", "x");
-        TestSupport.tick(db.dataSource());
-        await().until(() -> scalar(db.dataSource(), "SELECT ev_new FROM pgq.get_queue_info('autoreg')") == 0);
+        // the newest tick must see the event's transaction: a tick taken while it was committing
+        // counts the event (ev_new 0) but leaves it to the next batch
+        await().until(() -> {
+            execute(db.dataSource(), "SELECT pgq.force_tick('autoreg')");
+            TestSupport.tick(db.dataSource());
+            return scalar(db.dataSource(), "SELECT count(*) FROM pgq.tick t, pgq.event_template e "
+                    + "WHERE t.tick_queue = (SELECT queue_id FROM pgq.queue WHERE queue_name = 'autoreg') "
+                    + "AND t.tick_id = (SELECT max(tick_id) FROM pgq.tick WHERE tick_queue = t.tick_queue) "
+                    + "AND e.ev_type = 'before' AND txid_visible_in_snapshot(e.ev_txid, t.tick_snapshot)") == 1;
+        });
         List<String> seen = new CopyOnWriteArrayList<>();
         try (PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder("autoreg", "c").build())
                 .otherwise(e -> {

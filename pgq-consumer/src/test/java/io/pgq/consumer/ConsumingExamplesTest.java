@@ -221,6 +221,19 @@ class ConsumingExamplesTest {
             await().atMost(TestSupport.WAIT).until(() -> joined.size() == 4);
             workers.close();
 
+            // tag::standby[]
+            ConsumerConfig audit = ConsumerConfig.builder("orders", "audit")
+                    .sessionTimeout(Duration.ofSeconds(30))     // a dead instance is replaced after this
+                    .build();
+            PgqConsumer active = PgqConsumer.builder(pgq, audit).handler(OrderCreated.class, e -> Outcome.done()).build();
+            PgqConsumer standby = PgqConsumer.builder(pgq, audit).handler(OrderCreated.class, e -> Outcome.done()).build();
+            active.start();     // INFO Holding consumer audit on queue orders (epoch 1, until ...)
+            standby.start();    // INFO Standing by: consumer audit on queue orders is held by <owner> until <time>
+            active.close();     // releases the lease: INFO Took over consumer audit on queue orders from <owner> ...
+            // end::standby[]
+            await().atMost(TestSupport.WAIT).until(() -> !standby.health().reason().contains("standing by"));
+            standby.close();
+
             String jdbcUrl = db.jdbcUrl();
             String user = db.user();
             String password = db.password();

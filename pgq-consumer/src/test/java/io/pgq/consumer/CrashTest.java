@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A consumer in another JVM is killed with SIGKILL in the middle of a batch, then restarted. */
+/**
+ * A consumer in another JVM is killed with SIGKILL in the middle of a batch, then restarted (the
+ * restarted instance takes the consumer over when the killed one's 2 s lease has run out).
+ */
 class CrashTest {
 
     @RegisterExtension
@@ -56,7 +59,7 @@ class CrashTest {
     @Test
     void atLeastOnceEveryEventIsProcessedAfterAKillAndRestartAndTheBatchWasDeliveredAgain() throws Exception {
         prepare("alo");
-        try (ChildJvm first = ChildJvm.start("alo-1", "128m", db, "alo", "c", "alo", "0", "-", "5", "0")) {
+        try (ChildJvm first = ChildJvm.start("alo-1", "128m", db, "alo", "c", "alo", "0", "-", "5", "2000")) {
             await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM effects") >= 100);
             first.kill();
         }
@@ -64,7 +67,7 @@ class CrashTest {
         assertThat(before).isLessThan(EVENTS);
         assertThat(pgq.admin().consumer("alo", "c").orElseThrow().currentBatch()).isNotNull();   // killed mid-batch
 
-        try (ChildJvm second = ChildJvm.start("alo-2", "128m", db, "alo", "c", "alo", "0", "-", "0", "0")) {
+        try (ChildJvm second = ChildJvm.start("alo-2", "128m", db, "alo", "c", "alo", "0", "-", "0", "2000")) {
             await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(),
                     "SELECT count(DISTINCT ev_id) FROM effects") == EVENTS);
             await().atMost(TestSupport.WAIT).until(() -> pgq.admin().consumer("alo", "c").orElseThrow()
@@ -78,14 +81,14 @@ class CrashTest {
     @Test
     void exactlyOnceEveryEffectAppearsOnceAfterAKillAndRestart() throws Exception {
         prepare("eo");
-        try (ChildJvm first = ChildJvm.start("eo-1", "128m", db, "eo", "c", "eo", "0", "-", "5", "0")) {
+        try (ChildJvm first = ChildJvm.start("eo-1", "128m", db, "eo", "c", "eo", "0", "-", "5", "2000")) {
             await().atMost(TestSupport.WAIT).until(() -> scalar(db.dataSource(), "SELECT count(*) FROM progress") >= 100);
             first.kill();
         }
         assertThat(scalar(db.dataSource(), "SELECT count(*) FROM effects")).isZero();   // rolled back with the batch
         assertThat(pgq.admin().consumer("eo", "c").orElseThrow().currentBatch()).isNotNull();
 
-        try (ChildJvm second = ChildJvm.start("eo-2", "128m", db, "eo", "c", "eo", "0", "-", "0", "0")) {
+        try (ChildJvm second = ChildJvm.start("eo-2", "128m", db, "eo", "c", "eo", "0", "-", "0", "2000")) {
             await().atMost(TestSupport.WAIT).until(() -> pgq.admin().consumer("eo", "c").orElseThrow()
                     .currentBatch() == null && scalar(db.dataSource(), "SELECT count(*) FROM effects") > 0);
             assertThat(second.stop()).contains("Stopped consumer c of queue");

@@ -121,7 +121,7 @@ class RetryCallsTest {
         return fresh;
     }
 
-    private static boolean referenceAvailable(DataSource server) {
+    static boolean referenceAvailable(DataSource server) {
         try (Connection c = server.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT 1 FROM pg_available_extensions WHERE name = 'pgq'")) {
             return rs.next();

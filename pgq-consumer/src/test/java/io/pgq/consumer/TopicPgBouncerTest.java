@@ -11,12 +11,6 @@ import io.pgq.core.TopicRouting;
 import io.pgq.schema.PgqSchema;
 import io.pgq.testing.PostgresExtension;
 import io.pgq.testing.TestDatabase;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,50 +33,14 @@ class TopicPgBouncerTest {
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
 
-    private static final Path PGBOUNCER = Path.of("/usr/sbin/pgbouncer");
-
     @Test
     void membersBehindPgBouncerInTransactionModeShareConsumeInOrderAndAreFenced(TestDatabase db) throws Exception {
-        assumeTrue(Files.isExecutable(PGBOUNCER), "PgBouncer is not installed at " + PGBOUNCER);
-        URI server = URI.create(db.jdbcUrl().substring("jdbc:".length()));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path dir = Files.createTempDirectory("pgq-pgbouncer-");
-        dir.toFile().setWritable(true, false);
-        dir.toFile().setExecutable(true, false);
-        String user = db.user() == null ? "postgres" : db.user();
-        Files.writeString(dir.resolve("userlist.txt"), "\"" + user + "\" \"" + (db.password() == null ? "" : db.password()) + "\"\n");
-        Files.writeString(dir.resolve("pgbouncer.ini"), String.join("\n",
-                "[databases]",
-                "* = host=" + server.getHost() + " port=" + server.getPort(),
-                "[pgbouncer]",
-                "listen_addr = 127.0.0.1",
-                "listen_port = " + port,
-                "unix_socket_dir =",
-                "auth_type = trust",
-                "auth_file = " + dir.resolve("userlist.txt"),
-                "pool_mode = transaction",
-                "default_pool_size = 3",
-                "max_client_conn = 100",
-                "ignore_startup_parameters = extra_float_digits,options",
-                "logfile = " + dir.resolve("pgbouncer.log"),
-                ""));
-        List<String> command = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            command.addAll(List.of("runuser", "-u", "postgres", "--"));   // PgBouncer refuses to run as root
-        }
-        command.addAll(List.of(PGBOUNCER.toString(), dir.resolve("pgbouncer.ini").toString()));
-        Process bouncer = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        assumeTrue(PgBouncer.installed(), "PgBouncer is not installed at " + PgBouncer.BINARY);
+        PgBouncer bouncer = PgBouncer.start(db, 3);
         List<TopicConsumer> members = new ArrayList<>();
         try {
-            awaitPort(port);
-            String database = server.getPath().substring(1);
-            Pgq pgq = Pgq.create(PgqConfig.builder()
-                    .jdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?prepareThreshold=0")
-                    .username(user).password(db.password()).installSchema(false).maximumPoolSize(10).build());
+            Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(bouncer.jdbcUrl()).username(PgBouncer.user(db))
+                    .password(db.password()).installSchema(false).maximumPoolSize(10).build());
             try (TestSupport.Ticker ticker = new TestSupport.Ticker(db.dataSource(), false)) {
                 pgq.topics().createTopic("tb_orders", 4);
                 for (int p = 0; p < 4; p++) {
@@ -139,28 +97,12 @@ class TopicPgBouncerTest {
                 pgq.close();
             }
         } finally {
-            bouncer.destroy();
-            bouncer.waitFor(30, TimeUnit.SECONDS);
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            bouncer.close();
         }
     }
 
     private static int total(Map<String, List<Integer>> byKey) {
         return byKey.values().stream().mapToInt(List::size).sum();
-    }
-
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                assertThat(System.nanoTime()).as("PgBouncer listens on %d (see its log)", port).isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
     }
 
     private static void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> progress)

@@ -6,11 +6,15 @@ import io.pgq.core.PgqException;
  * The batch in hand no longer belongs to this consumer or member: it was taken over, or the
  * consumer was repositioned or unregistered meanwhile. Its transaction is rolled back.
  */
-final class BatchLostException extends PgqException {
+class BatchLostException extends PgqException {
 
     private static final long serialVersionUID = 1L;
 
     BatchLostException(String message, String queue, String consumer) {
-        super(message, queue, consumer, null);
+        this(message, queue, consumer, null);
+    }
+
+    BatchLostException(String message, String queue, String consumer, Throwable cause) {
+        super(message, queue, consumer, cause);
     }
 }

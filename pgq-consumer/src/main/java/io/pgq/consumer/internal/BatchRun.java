@@ -38,6 +38,8 @@ final class BatchRun implements BatchContext {
     private final String member;
     private final Heartbeats.Handle heartbeat;
     private final BooleanSupplier aborted;
+    private final ConsumerLease lease;
+    private final ConsumerLease.Grant grant;
     private final BatchTransaction transaction;
     private final PendingOutcomes outcomes;
     private final RetryPolicy policy;
@@ -48,15 +50,19 @@ final class BatchRun implements BatchContext {
      * @param member    the subconsumer name for a group member, {@code null} for a plain consumer
      * @param heartbeat the member's heartbeat for this batch, or {@code null}
      * @param aborted   true once the batch must be abandoned (shutdown timeout)
+     * @param lease     a plain consumer's lease, or {@code null} for a group member
+     * @param grant     the lease held when the batch was taken (a plain consumer), or {@code null}
      */
     BatchRun(ConsumerContext ctx, Connection connection, long batchId, String member, Heartbeats.Handle heartbeat,
-             BooleanSupplier aborted) {
+             BooleanSupplier aborted, ConsumerLease lease, ConsumerLease.Grant grant) {
         this.ctx = ctx;
         this.connection = connection;
         this.batchId = batchId;
         this.member = member;
         this.heartbeat = heartbeat;
         this.aborted = aborted;
+        this.lease = lease;
+        this.grant = grant;
         this.transaction = new BatchTransaction(connection,
                 ctx.config().deliveryMode() == DeliveryMode.EXACTLY_ONCE);
         this.outcomes = new PendingOutcomes(batchId, ctx.queue(), ctx.consumer(), ctx.config().deadLetterQueue(),
@@ -236,6 +242,11 @@ final class BatchRun implements BatchContext {
     }
 
     void checkNotAborted() {
+        if (grant != null && grant.revoked()) {
+            throw new LeaseLostException("Batch " + batchId + " is rolled back: this instance" + lease.describe(grant)
+                    + " lost consumer " + ctx.consumer() + " on queue " + ctx.queue() + " (its lease ran out); "
+                    + "the instance that holds it now processes the batch", ctx.queue(), ctx.consumer(), null);
+        }
         if (aborted.getAsBoolean() || heartbeat != null && heartbeat.lost()) {
             if (heartbeat != null && heartbeat.lost()) {
                 throw new BatchLostException("Batch " + batchId + " was taken over by another member of the group; "
@@ -297,7 +308,7 @@ final class BatchRun implements BatchContext {
 
     private void finish() throws SQLException {
         if (member == null) {
-            if (queryInt("SELECT pgq.finish_batch(?)", batchId) != 1) {
+            if (finishPlain() != 1) {
                 throw new BatchLostException("Batch " + batchId + " was closed meanwhile (the consumer was repositioned "
                         + "or unregistered); its work is rolled back", ctx.queue(), ctx.consumer());
             }
@@ -316,6 +327,25 @@ final class BatchRun implements BatchContext {
                     ctx.queue(), ctx.consumer());
         }
         queryInt("SELECT pgq_coop.finish_batch(?)", batchId);
+    }
+
+    /** pgq.finish_batch, under the lease when the schema has one (the check and the finish in this transaction). */
+    private int finishPlain() throws SQLException {
+        checkNotAborted();
+        if (grant == null || grant.epoch() == null) {
+            return queryInt("SELECT pgq.finish_batch(?)", batchId);
+        }
+        try {
+            return lease.finishBatch(connection, grant, batchId);
+        } catch (SQLException e) {
+            if (LeaseSql.LEASE_LOST.equals(e.getSQLState())) {
+                throw new LeaseLostException("Batch " + batchId + " is rolled back: the database refused to finish it "
+                        + "because this instance" + lease.describe(grant) + " no longer holds consumer "
+                        + ctx.consumer() + " on queue " + ctx.queue() + "; the instance that holds it now processes "
+                        + "the batch", ctx.queue(), ctx.consumer(), e);
+            }
+            throw e;
+        }
     }
 
     private Long ownedBatch() throws SQLException {

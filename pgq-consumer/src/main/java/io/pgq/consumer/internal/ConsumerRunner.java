@@ -65,6 +65,9 @@ public final class ConsumerRunner {
     private volatile boolean aborting;
     private boolean prepared;
     private Heartbeats heartbeats;
+    private ConsumerLease lease;
+    private LeaseLoop leaseLoop;
+    private Thread leaseThread;
     private TickListener listener;
     private Thread listenerThread;
 
@@ -108,6 +111,9 @@ public final class ConsumerRunner {
         }
         if (config.isGroup()) {
             heartbeats = new Heartbeats(dataSource, config.queue(), config.consumer(), config.heartbeatInterval());
+        } else {
+            leaseLoop = new LeaseLoop(lease, ctx);
+            leaseThread = thread(leaseLoop, "pgq-consumer-" + config.queue() + "-lease", true);
         }
         int n = Math.max(1, config.groupMembers());
         for (int i = 1; i <= n; i++) {
@@ -183,6 +189,25 @@ public final class ConsumerRunner {
         }
         warnIfPoolTooSmall();
         detectFailureHistory();
+        if (!config.isGroup()) {
+            prepareLease();
+        }
+    }
+
+    /** The lease row on the pgq-java schema; elsewhere a session advisory lock (direct connections only). */
+    private void prepareLease() {
+        boolean rows;
+        try (Connection c = dataSource.getConnection()) {
+            rows = LeaseSql.available(c);
+        } catch (SQLException e) {
+            throw Errors.translate(e, "Starting the consumer", config.queue(), config.consumer());
+        }
+        lease = new ConsumerLease(config, dataSource, rows, wakeup::signal);
+        if (!rows) {
+            LOG.info("The database has no consumer lease table (no pgq-java schema revision 5); one instance of "
+                    + "consumer {} on queue {} runs at a time by a session advisory lock, which does not work behind "
+                    + "a pooler in transaction mode", config.consumer(), config.queue());
+        }
     }
 
     /** Whether the database keeps the errors of retried events (pgq-java schema revision 4 and later). */
@@ -217,10 +242,10 @@ public final class ConsumerRunner {
     }
 
     private void warnIfPoolTooSmall() {
-        int needed = Math.max(1, config.groupMembers()) + (config.listen() ? 1 : 0) + (config.isGroup() ? 1 : 0);
+        int needed = Math.max(1, config.groupMembers()) + (config.listen() ? 1 : 0) + 1;
         if (dataSource instanceof HikariDataSource hikari && hikari.getMaximumPoolSize() < needed) {
             LOG.warn("The connection pool has {} connections but consumer {} of queue {} needs {} ({} thread(s), "
-                    + "listener, heartbeat); raise maximumPoolSize", hikari.getMaximumPoolSize(), config.consumer(),
+                    + "listener, heartbeat or lease); raise maximumPoolSize", hikari.getMaximumPoolSize(), config.consumer(),
                     config.queue(), needed, Math.max(1, config.groupMembers()));
         }
     }
@@ -301,6 +326,14 @@ public final class ConsumerRunner {
         if (heartbeats != null) {
             heartbeats.close();
         }
+        if (leaseLoop != null) {
+            leaseLoop.stop();
+            try {
+                leaseThread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Graceful leave: members without a batch unregister (a batch in hand stays for re-delivery or take-over). */
@@ -342,13 +375,17 @@ public final class ConsumerRunner {
             return Health.unhealthy("the tick listener of consumer " + config.consumer() + " of queue " + config.queue()
                     + " keeps failing (see the WARN lines)");
         }
+        if (leaseLoop != null && !leaseLoop.isHealthy()) {
+            return Health.unhealthy("the lease thread of consumer " + config.consumer() + " of queue " + config.queue()
+                    + " keeps failing (see the WARN lines)");
+        }
         long failing = loops.stream().filter(loop -> !loop.isHealthy()).count();
         if (failing > 0) {
             return Health.unhealthy(failing + " of " + loops.size() + " thread(s) of consumer " + config.consumer()
                     + " of queue " + config.queue() + " fail to get or finish batches (see the WARN lines)");
         }
         return Health.healthy("consumer " + config.consumer() + " of queue " + config.queue() + " is running"
-                + (paused ? " (paused)" : ""));
+                + (paused ? " (paused)" : "") + (lease != null && lease.grant() == null ? " (standing by)" : ""));
     }
 
     TickWatch tickWatch() {
@@ -440,16 +477,37 @@ public final class ConsumerRunner {
             prepare();
         }
         String member = config.isGroup() ? config.memberName(1) : null;
+        ConsumerLease.Grant grant = member == null ? takeLeaseOnce() : null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             Poller.Result next = poller.next(c, member);
             if (next.batchId() == null) {
                 return OptionalInt.empty();
             }
-            return OptionalInt.of(new BatchRun(ctx, c, next.batchId(), member, null, () -> false).run());
+            return OptionalInt.of(new BatchRun(ctx, c, next.batchId(), member, null, () -> false, lease, grant).run());
         } catch (SQLException e) {
             ctx.metrics().error();
             throw Errors.translate(e, "Processing a batch", config.queue(), config.consumer());
+        } finally {
+            if (lease != null) {
+                lease.release();
+            }
+        }
+    }
+
+    /** runOnce takes the lease for one batch; it does not wait for another instance to stop. */
+    private ConsumerLease.Grant takeLeaseOnce() {
+        try {
+            ConsumerLease.Grant grant = lease.step();
+            if (grant == null) {
+                throw new PgqException("Another instance holds consumer " + config.consumer() + " on queue "
+                        + config.queue() + " (see the 'Standing by' line); runOnce does not wait: stop that instance "
+                        + "or let its lease run out (" + Check.duration(config.sessionTimeout()) + ")", config.queue(),
+                        config.consumer(), null);
+            }
+            return grant;
+        } catch (SQLException e) {
+            throw Errors.translate(e, "Taking the consumer's lease", config.queue(), config.consumer());
         }
     }
 
@@ -477,6 +535,19 @@ public final class ConsumerRunner {
 
     Heartbeats heartbeats() {
         return heartbeats;
+    }
+
+    /** A plain consumer's lease; {@code null} for a group. */
+    ConsumerLease lease() {
+        return lease;
+    }
+
+    /** The database refused a batch under {@code grant}: drop it and look at the lease at once. */
+    void leaseLost(ConsumerLease.Grant grant, String why) {
+        lease.lost(grant, why);
+        if (leaseLoop != null) {
+            leaseLoop.nudge();
+        }
     }
 
     DataSource dataSource() {

@@ -79,7 +79,7 @@ final class MemberLoop implements Runnable {
             LOG.warn("{}", e.getMessage());
             return false;
         } catch (BatchLostException e) {
-            // another member took the batch over: expected in a group, not a failure of this thread
+            // another member or instance took the batch over: expected, not a failure of this thread
             ctx.metrics().error();
             LOG.warn("{}", e.getMessage());
         }
@@ -93,15 +93,24 @@ final class MemberLoop implements Runnable {
             runner.wakeup().awaitWork(seen, () -> runner.isStopping() || !runner.isPaused() || runner.hasPendingSeek());
             return;
         }
-        if (!pollAndProcess()) {
+        ConsumerLease.Grant grant = null;
+        if (member == null) {
+            grant = runner.lease().grant();
+            if (grant == null) {   // standing by: the lease thread wakes us when it takes the lease
+                runner.wakeup().awaitWork(seen, () -> runner.isStopping() || runner.hasPendingSeek()
+                        || runner.lease().grant() != null);
+                return;
+            }
+        }
+        if (!pollAndProcess(grant)) {
             runner.tickWatch().idle();
             runner.wakeup().polledEmpty();
             runner.wakeup().awaitWork(seen, () -> runner.isStopping() || runner.isPaused() || runner.hasPendingSeek());
         }
     }
 
-    /** Takes and processes one batch; false when there was none. */
-    private boolean pollAndProcess() throws SQLException {
+    /** Takes and processes one batch; false when there was none. {@code grant}: a plain consumer's lease. */
+    private boolean pollAndProcess(ConsumerLease.Grant grant) throws SQLException {
         Connection c = connection();
         Poller.Result next = runner.poller().next(c, member);
         if (member != null) {
@@ -123,7 +132,10 @@ final class MemberLoop implements Runnable {
         runner.tickWatch().batchTaken();
         inBatch = true;
         try {
-            new BatchRun(ctx, c, batch, member, heartbeat, runner::isAborting).run();
+            new BatchRun(ctx, c, batch, member, heartbeat, runner::isAborting, runner.lease(), grant).run();
+        } catch (LeaseLostException e) {
+            runner.leaseLost(grant, "batch " + batch + " was rolled back");
+            throw e;
         } finally {
             inBatch = false;
         }

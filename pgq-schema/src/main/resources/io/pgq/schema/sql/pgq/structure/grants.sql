@@ -211,3 +211,18 @@ grant execute on function
     pgq._ticker_lease_release(bigint, text, bigint),
     pgq._ticker_leased(bigint, text, bigint, interval)
     to pgq_admin;
+
+-- the lease of a plain consumer (pgq-java): changed only through its functions
+revoke all on table pgq.consumer_lease from public, pgq_reader, pgq_writer, pgq_admin;
+grant select on table pgq.consumer_lease to pgq_reader;
+revoke all on function
+    pgq._consumer_lease_key(text, text),
+    pgq._consumer_lease_take(text, text, text, interval),
+    pgq._consumer_lease_release(text, text, text, bigint),
+    pgq._consumer_lease_finish_batch(text, text, text, bigint, bigint)
+    from public, pgq_reader, pgq_writer, pgq_admin;
+grant execute on function
+    pgq._consumer_lease_take(text, text, text, interval),
+    pgq._consumer_lease_release(text, text, text, bigint),
+    pgq._consumer_lease_finish_batch(text, text, text, bigint, bigint)
+    to pgq_reader;
