@@ -1,7 +1,7 @@
 package io.pgq.prometheus;
 
 import com.codahale.metrics.MetricRegistry;
-import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.pgq.prometheus.internal.MergingCollector;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.MapperConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,7 +23,8 @@ import java.util.Objects;
  * metrics keep the flat name ({@code pgq_consumer_orders_dlq_pgq_resend_events_total}). The application's
  * other metrics are exported under their own names (dots and dashes become underscores).
  * Meters become counters ({@code _total}), timers summaries in seconds, histograms summaries,
- * gauges gauges. Stateless.
+ * gauges gauges. Metrics that map to one name with different labels (two consumers, the
+ * partitions of a topic) are exported as one metric with several series. Stateless.
  */
 public final class PgqPrometheus {
 
@@ -65,7 +66,6 @@ public final class PgqPrometheus {
     public static void register(MetricRegistry registry, PrometheusRegistry prometheus) {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(prometheus, "prometheus");
-        DropwizardExports.builder().dropwizardRegistry(registry).customLabelMapper(new CustomLabelMapper(PGQ_NAMES))
-                .register(prometheus);
+        prometheus.register(new MergingCollector(registry, new CustomLabelMapper(PGQ_NAMES)));
     }
 }
