@@ -40,7 +40,9 @@ public final class PgqPrometheus {
             partition("pending.events", "pending_events"),
             member("partitions", "partitions"),
             member("events", "events"),
+            member("events_total", "events_total"),             // meters are named with _total before mapping
             member("deadLetters", "dead_letters"),
+            member("deadLetters_total", "dead_letters_total"),
             member("rebalances", "rebalances"),
             member("lost", "lost"));
 
