@@ -69,6 +69,8 @@ class TopicCliTest {
         assertThat(r.err()).contains("shop is a topic: follow it as a member of a group with --group GROUP");
         r = run(null, "group", "describe", "shop", "nobody", "--db", url);
         assertThat(r.err()).contains("topic shop has no group nobody");
+        assertThat(run(null, "group", "reset-settings", "shop", "nobody", "--db", url).out())
+                .contains("Group nobody of topic shop has no settings recorded; nothing to reset");
 
         assertThat(run(null, "queue", "create", "plain", "--db", url).exitCode()).isZero();
         r = run(null, "insert", "plain", "t", "d", "--key", "k", "--db", url);
@@ -149,7 +151,8 @@ class TopicCliTest {
             assertThat(keyOrder(events(a), events(b))).as("per-key order of the data").isTrue();
 
             Run describe = run(null, "group", "describe", "orders", "g", "--db", url);
-            assertThat(describe.out()).contains("Group g on topic orders: 2 members").contains("PARTITION")
+            assertThat(describe.out()).contains("Group g on topic orders: 2 members")
+                    .contains("Settings: at-least-once, dead letters to orders.dlq, session timeout").contains("PARTITION")
                     .contains("LAG-EVENTS").contains("MEMBER").contains("LAST-HEARTBEAT").contains("orders.p3");
             Run status = run(null, "status", "--db", url);
             assertThat(status.out()).containsPattern("orders\\s+4\\s+\\d+\\s+g\\s+2\\s+").doesNotContain("orders.p0");

@@ -62,7 +62,7 @@ public final class TopicConsumer implements BackgroundService {
         this.config = b.config;
         this.pgq = b.pgq;
         this.member = new TopicMember(b.config, b.pgq.dataSource(), b.routes.build(), b.listener, b.clock,
-                b.pgq.metrics());
+                b.pgq.metrics(), b.pgq.admin());
     }
 
     public static Builder builder(Pgq pgq, TopicConsumerConfig config) {
@@ -70,17 +70,19 @@ public final class TopicConsumer implements BackgroundService {
     }
 
     /**
-     * Creates the dead-letter queue if missing, joins the group (creating it on first use, at the
-     * newest position of every partition) and starts the threads. Once only.
+     * Joins the group (creating it on first use, at the newest position of every partition),
+     * creates the dead-letter queue if missing and starts the threads. Once only. The first member
+     * of a group records the group's settings (delivery mode, dead-letter queue, session timeout);
+     * a member whose settings differ is refused and nothing of it joins.
      *
+     * @throws GroupSettingsMismatchException when this member is configured differently from its group
      * @throws io.pgq.core.PgqException when the topic does not exist or the database refuses
      */
     public void start() {
         if (pgq.topics().topic(config.topic()).isEmpty()) {
             throw new io.pgq.core.UnknownTopicException(config.topic(), null);
         }
-        new DeadLetters(pgq).createQueue(config.deadLetterQueue());
-        member.start();
+        member.start(() -> new DeadLetters(pgq).createQueue(config.deadLetterQueue()));
     }
 
     /**

@@ -2,8 +2,10 @@ package io.pgq.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.codahale.metrics.Gauge;
 import io.pgq.core.EventType;
 import io.pgq.core.GroupDescription;
+import io.pgq.core.GroupSettings;
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.Pgq;
 import io.pgq.core.TopicProducer;
@@ -117,9 +119,39 @@ class TopicExamplesTest {
             // end::describe[]
             assertThat(group.members()).hasSize(1);
 
+            // tag::lag[]
+            Gauge<?> pending = pgq.metrics().getGauges().get("pgq.topic.orders.shipping.partition.3.pending.events");
+            System.out.println("partition 3 of orders is " + pending.getValue() + " events behind for shipping");
+            // end::lag[]
+            assertThat(pending.getValue()).isEqualTo(0L);
+
+            // tag::settings[]
+            TopicConsumer other = TopicConsumer.builder(pgq, TopicConsumerConfig.builder("orders", "shipping")
+                            .deliveryMode(DeliveryMode.EXACTLY_ONCE)      // the group's first member chose AT_LEAST_ONCE
+                            .build())
+                    .handler(OrderCreated.class, event -> Outcome.done())
+                    .build();
+            try {
+                other.start();
+            } catch (GroupSettingsMismatchException e) {
+                // ... (delivery mode: the group's is at-least-once, the member's exactly-once); configure it like ...
+                System.out.println(e.getMessage());
+            }
+            GroupSettings settings = pgq.topics().groupSettings("orders", "shipping").orElseThrow();
+            System.out.println(settings.deliveryMode() + ", dead letters to " + settings.deadLetterQueue()
+                    + ", session timeout " + settings.sessionTimeout() + ", recorded by " + settings.recordedBy());
+            // end::settings[]
+            assertThat(other.state()).isEqualTo(io.pgq.core.service.ServiceState.NEW);
+            assertThat(settings.deliveryMode()).isEqualTo("at-least-once");
+
             // tag::stop[]
             member.close();   // finishes the batches in hand, onPartitionsRevoked, leaves: others take over at once
             // end::stop[]
+
+            // tag::reset[]
+            pgq.topics().resetGroupSettings("orders", "shipping");   // no member running: the next to join records its own
+            // end::reset[]
+            assertThat(pgq.topics().groupSettings("orders", "shipping")).isEmpty();
         } finally {
             pgq.close();
         }
@@ -129,7 +161,7 @@ class TopicExamplesTest {
     void topicsGuideShowsTheTestedExamples() throws Exception {
         String doc = Files.readString(Path.of("../docs/topics.md"));
         Map<String, String> regions = DocRegions.of(Path.of("src/test/java/io/pgq/consumer/TopicExamplesTest.java"));
-        assertThat(regions).containsKeys("create", "member", "produce", "describe", "stop");
+        assertThat(regions).containsKeys("create", "member", "produce", "describe", "stop", "lag", "settings", "reset");
         regions.forEach((tag, code) -> assertThat(doc).as("docs/topics.md shows region '%s'", tag).contains(code));
     }
 }

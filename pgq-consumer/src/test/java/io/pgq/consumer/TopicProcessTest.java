@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Group members in separate JVMs: killed with SIGKILL and restarted, stopped gracefully, frozen
- * with SIGSTOP past their lease. Every event is handled, per-key order is never violated (checked
+ * with SIGSTOP past their lease; and the leading ticker daemon (a JVM of its own) killed during a
+ * run while a standby ticker takes over. Every event is handled, per-key order is never violated (checked
  * from the handlers' log), and in exactly-once mode every event is logged once.
  */
 class TopicProcessTest {
@@ -91,6 +92,53 @@ class TopicProcessTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         children.add(p);
         return p;
+    }
+
+    /** A ticker daemon in its own JVM ({@link TopicTickerProcess}), logging its role changes to target/topic-ticker-NAME.log. */
+    private Process tickerProcess(String name) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                TopicTickerProcess.class.getName(), db.jdbcUrl(), db.user() == null ? "" : db.user(),
+                db.password() == null ? "" : db.password(), name);
+        Path log = tickerLog(name);
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        children.add(p);
+        return p;
+    }
+
+    private static Path tickerLog(String name) {
+        return Path.of("target", "topic-ticker-" + name + ".log");
+    }
+
+    /** The roles a ticker process reported so far, in order. */
+    private static List<String> roles(String name) throws IOException {
+        Path log = tickerLog(name);
+        return !Files.exists(log) ? List.of() : Files.readAllLines(log).stream().filter(l -> l.startsWith("role "))
+                .map(l -> l.substring(5)).toList();
+    }
+
+    private static void awaitRole(String name, String role, String step, ProgressReport progress) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!roles(name).isEmpty() ? !roles(name).get(roles(name).size() - 1).equals(role) : true) {
+            assertThat(System.nanoTime()).as("%s: ticker %s to become %s; %s", step, name, role, progress.get())
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /** The name of the ticker process whose lease runs now ({@code pgq.ticker_lease.tl_owner} starts with it), or "". */
+    private static String tickerLeader() throws SQLException {
+        List<String> owners = TestSupport.strings(db.dataSource(),
+                "SELECT split_part(tl_owner, ' ', 1) FROM pgq.ticker_lease WHERE tl_expires_at > now() AND tl_owner IS NOT NULL");
+        return owners.isEmpty() ? "" : owners.get(0);
+    }
+
+    /** What each actor did so far, for failure messages. */
+    private interface ProgressReport {
+        String get() throws Exception;
     }
 
     private static void produce(String topic, int keys, int from, int to) {
@@ -208,5 +256,83 @@ class TopicProcessTest {
         frozen.waitFor(60, TimeUnit.SECONDS);
         assertThat(Files.readString(Path.of("target", "topic-member-frozen.log")))
                 .contains("was taken by another member");
+    }
+
+    @Test
+    void aTopicRunGoesOnWhenTheLeadingTickerIsKilledAndTheStandbyTakesOver() throws Exception {
+        ticker.close();   // this test's ticks come from the two ticker processes only
+        try {
+            createTopic("tp_tick", 6);
+            long produced = 0;
+            ProgressReport progress = () -> "handled " + distinctHandled() + " distinct events, by member "
+                    + TestSupport.strings(db.dataSource(), "SELECT member || '=' || count(*) FROM topic_log GROUP BY member "
+                    + "ORDER BY member") + "; ticker t1 " + roles("t1") + ", t2 " + roles("t2") + ", lease " + TestSupport.strings(db.dataSource(),
+                    "SELECT tl_owner || ' epoch ' || tl_epoch FROM pgq.ticker_lease") + "; last tick per partition "
+                    + TestSupport.strings(db.dataSource(), "SELECT queue_name || ':' || coalesce(last_tick, 0) "
+                    + "FROM pgq_topic.get_group_info('tp_tick', 'grp') ORDER BY partition_no");
+            Map<String, Process> tickers = new HashMap<>();
+            tickers.put("t1", tickerProcess("t1"));
+            awaitRole("t1", "LEADER", "first ticker", progress);
+            tickers.put("t2", tickerProcess("t2"));
+            awaitRole("t2", "STANDBY", "second ticker", progress);
+            for (String m : List.of("a", "b", "c")) {
+                member("tp_tick", m, "eo", 2, 3000);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (scalar(db.dataSource(), "SELECT count(*) FROM pgq_topic.lease WHERE topic_name = 'tp_tick' "
+                    + "AND owner IS NOT NULL") < 6 || scalar(db.dataSource(), "SELECT count(*) FROM pgq_topic.member "
+                    + "WHERE topic_name = 'tp_tick'") < 3) {
+                assertThat(System.nanoTime()).as("three members own the 6 partitions; %s", progress.get()).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            int keys = 20;
+            for (int round = 0; round < 3; round++) {
+                produce("tp_tick", keys, round * 10, round * 10 + 10);
+                produced += keys * 10;
+            }
+            awaitHandled(200, "before the ticker is killed (" + produced + " produced)");
+
+            String leader = tickerLeader();
+            while (leader.isEmpty()) {   // between two leases of a busy machine
+                assertThat(System.nanoTime()).as("a ticker leads; %s", progress.get()).isLessThan(deadline + TimeUnit.SECONDS.toNanos(120));
+                Thread.sleep(50);
+                leader = tickerLeader();
+            }
+            String standby = leader.equals("t1") ? "t2" : "t1";
+            long epochBefore = scalar(db.dataSource(), "SELECT tl_epoch FROM pgq.ticker_lease");
+            tickers.get(leader).destroyForcibly();
+            assertThat(tickers.get(leader).waitFor(30, TimeUnit.SECONDS)).as("leader %s killed", leader).isTrue();
+            for (int round = 3; round < 6; round++) {   // produced while no ticker leads, and after the standby took over
+                produce("tp_tick", keys, round * 10, round * 10 + 10);
+                produced += keys * 10;
+                Thread.sleep(200);
+            }
+            long takeoverDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!standby.equals(tickerLeader())) {
+                assertThat(System.nanoTime()).as("the standby %s takes over from the killed %s; %s", standby, leader,
+                        progress.get()).isLessThan(takeoverDeadline);
+                Thread.sleep(50);
+            }
+            assertThat(scalar(db.dataSource(), "SELECT tl_epoch FROM pgq.ticker_lease")).as("a new lease epoch")
+                    .isGreaterThan(epochBefore);
+            for (int round = 6; round < 9; round++) {
+                produce("tp_tick", keys, round * 10, round * 10 + 10);
+                produced += keys * 10;
+            }
+            long expected = produced;
+            long handleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (distinctHandled() < expected) {
+                assertThat(System.nanoTime()).as("every event handled (%d produced); %s", expected, progress.get())
+                        .isLessThan(handleDeadline);
+                Thread.sleep(100);
+            }
+
+            assertOrderPerKey();
+            assertThat(scalar(db.dataSource(), "SELECT count(*) FROM topic_log")).as("exactly once: nothing logged twice; %s",
+                    progress.get()).isEqualTo(expected);
+            assertThat(roles(standby)).as("the standby %s led after the kill", standby).contains("LEADER");
+        } finally {
+            ticker = new TestSupport.Ticker(db.dataSource(), false);
+        }
     }
 }

@@ -45,4 +45,19 @@ public interface TopicAdmin {
 
     /** Drops a group: its members, leases and its consumer on every partition; {@code false} if there was none. */
     boolean dropGroup(String topic, String group);
+
+    /**
+     * The settings the group's members share (delivery mode, dead-letter queue, session timeout);
+     * empty when the group does not exist or no member has joined it since they were reset.
+     */
+    Optional<GroupSettings> groupSettings(String topic, String group);
+
+    /**
+     * Forgets the group's settings, so that the next member to join records its own: the way to
+     * change them. {@code false} if none were recorded.
+     *
+     * @throws PgqException while a member of the group is live (stop the members first, or wait
+     *                      for the session timeout of members that died)
+     */
+    boolean resetGroupSettings(String topic, String group);
 }

@@ -11,6 +11,8 @@ import io.pgq.consumer.ConsumerConfig;
 import io.pgq.consumer.Outcome;
 import io.pgq.consumer.PgqConsumer;
 import io.pgq.consumer.RetryPolicy;
+import io.pgq.consumer.TopicConsumer;
+import io.pgq.consumer.TopicConsumerConfig;
 import io.pgq.core.Health;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
@@ -94,7 +96,7 @@ class PgqMetricsServerTest {
                         assertThat(text).as("the documented alerts use %s", name).contains("# TYPE " + name + " ");
                     }
                     for (String line : DocsTest.operations().split("\n")) {
-                        if (line.startsWith("| `pgq_")) {
+                        if (line.startsWith("| `pgq_") && !line.startsWith("| `pgq_topic_")) {   // topics: below
                             String name = line.substring(3, line.indexOf('`', 3));
                             assertThat(text).as("the documented metric %s", name).contains("# TYPE " + name + " ");
                         }
@@ -118,6 +120,39 @@ class PgqMetricsServerTest {
                     assertThat(downJson.path("checks").path("ticker app").path("healthy").asBoolean()).isTrue();
                 }
                 assertThatThrownBy(() -> get(server.port(), "/health")).as("closed").isInstanceOf(java.io.IOException.class);
+            }
+        }
+    }
+
+    @Test
+    void topicPartitionsAndMembersHaveLabels(TestDatabase db) throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(db.jdbcUrl()).username(db.user()).password(db.password())
+                     .installSchema(false).metricRegistry(metrics).build())) {
+            pgq.topics().createTopic("shop", 2);
+            try (TopicConsumer member = TopicConsumer.builder(pgq, TopicConsumerConfig.builder("shop", "billing")
+                         .memberId("m1").build()).otherwise(e -> Outcome.done()).build();
+                 PgqMetricsServer server = PgqMetricsServer.builder(metrics).host("127.0.0.1").port(0).start()) {
+                member.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> member.partitions().size() == 2);
+                String text = get(server.port(), "/metrics").body();
+                for (int p = 0; p < 2; p++) {
+                    String labels = "{group=\"billing\",partition=\"" + p + "\",topic=\"shop\"}";
+                    assertThat(text).contains("pgq_topic_partition_pending_events" + labels + " 0.0")
+                            .contains("pgq_topic_partition_lag_seconds" + labels)
+                            .contains("pgq_topic_partition_event_lag_seconds" + labels);
+                }
+                assertThat(text).contains("pgq_topic_member_partitions{group=\"billing\",member=\"m1\",topic=\"shop\"} 2.0")
+                        .contains("pgq_topic_member_events_total{group=\"billing\",member=\"m1\",topic=\"shop\"} 0.0")
+                        .contains("# TYPE pgq_topic_member_dead_letters_total counter")
+                        .contains("# TYPE pgq_topic_member_rebalances_total counter")
+                        .contains("# TYPE pgq_topic_member_lost_total counter");
+                for (String line : DocsTest.operations().split("\n")) {
+                    if (line.startsWith("| `pgq_topic_")) {
+                        String name = line.substring(3, line.indexOf('`', 3));
+                        assertThat(text).as("the documented metric %s", name).contains("# TYPE " + name + " ");
+                    }
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.pgq.core.internal;
 
 import io.pgq.core.GroupDescription;
+import io.pgq.core.GroupSettings;
 import io.pgq.core.TopicAdmin;
 import io.pgq.core.TopicInfo;
 import io.pgq.core.TopicRouting;
@@ -108,6 +109,32 @@ public final class JdbcTopicAdmin implements TopicAdmin {
         TopicRouting.checkTopicName(topic);
         Names.consumer(group);
         return query("Dropping group '" + group + "' of topic '" + topic + "'", "SELECT pgq_topic.drop_group(?, ?)",
+                st -> {
+                    st.setString(1, topic);
+                    st.setString(2, group);
+                }, rs -> rs.getInt(1) == 1).get(0);
+    }
+
+    @Override
+    public Optional<GroupSettings> groupSettings(String topic, String group) {
+        TopicRouting.checkTopicName(topic);
+        Names.consumer(group);
+        return query("Reading the settings of group '" + group + "' of topic '" + topic + "'",
+                "SELECT delivery_mode, dead_letter_queue, session_timeout, recorded_by, recorded_at "
+                        + "FROM pgq_topic.group_setting WHERE topic_name = ? AND group_name = ?",
+                st -> {
+                    st.setString(1, topic);
+                    st.setString(2, group);
+                }, rs -> new GroupSettings(topic, group, rs.getString(1), rs.getString(2), duration(rs.getObject(3)),
+                        rs.getString(4), instant(rs.getTimestamp(5)))).stream().findFirst();
+    }
+
+    @Override
+    public boolean resetGroupSettings(String topic, String group) {
+        TopicRouting.checkTopicName(topic);
+        Names.consumer(group);
+        return query("Resetting the settings of group '" + group + "' of topic '" + topic + "'",
+                "SELECT pgq_topic.reset_group_settings(?, ?)",
                 st -> {
                     st.setString(1, topic);
                     st.setString(2, group);

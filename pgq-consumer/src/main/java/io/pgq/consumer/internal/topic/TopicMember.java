@@ -57,11 +57,12 @@ public final class TopicMember implements PartitionWorker.Owner {
     private boolean heartbeatFailing;
 
     public TopicMember(TopicConsumerConfig config, DataSource dataSource, Routes routes, TopicRebalanceListener listener,
-                       Clock clock, com.codahale.metrics.MetricRegistry registry) {
+                       Clock clock, com.codahale.metrics.MetricRegistry registry, io.pgq.core.QueueAdmin admin) {
         this.config = config;
         this.dataSource = dataSource;
-        this.sql = new TopicSql(config.topic(), config.group(), config.memberId());
-        this.metrics = new TopicMetrics(registry, config.topic(), config.group(), config.memberId());
+        this.sql = new TopicSql(config.topic(), config.group(), config.memberId(), config.deliveryMode(),
+                config.deadLetterQueue());
+        this.metrics = new TopicMetrics(registry, admin, config.topic(), config.group(), config.memberId());
         this.handler = new OrderedHandler(config, dataSource, sql, routes, clock, metrics);
         this.listener = listener;
         String prefix = "pgq-topic-" + config.topic();
@@ -90,21 +91,42 @@ public final class TopicMember implements PartitionWorker.Owner {
         return new TreeSet<>(workers.keySet());
     }
 
-    public synchronized void start() {
+    /**
+     * Joins the group (refused with a {@link io.pgq.consumer.GroupSettingsMismatchException} when
+     * this member's settings are not the group's), runs {@code prepare} (leaving the group again if
+     * it throws), then starts the workers of the partitions it got and the coordinator.
+     */
+    public synchronized void start(Runnable prepare) {
         if (state != ServiceState.NEW) {
             throw new IllegalStateException("a topic consumer starts once; it is " + state + " (build a new one)");
         }
         LOG.info("Starting topic consumer with configuration: {}", config);
-        try (Connection c = dataSource.getConnection()) {
-            apply(sql.heartbeat(autoCommit(c), config.sessionTimeout()));
-            lastHeartbeatNanos = System.nanoTime();
-        } catch (SQLException e) {
-            throw io.pgq.core.internal.Errors.translate(e, "Joining group '" + config.group() + "' of topic '"
-                    + config.topic() + "'", null, config.group());
+        List<Lease> leases = join();
+        try {
+            prepare.run();
+        } catch (RuntimeException e) {
+            leave();
+            throw e;
         }
+        lastHeartbeatNanos = System.nanoTime();
+        apply(leases);
         metrics.registerPartitions(workers::size);
         state = ServiceState.RUNNING;
         coordinator.start();
+    }
+
+    private List<Lease> join() {
+        String action = "Joining group '" + config.group() + "' of topic '" + config.topic() + "'";
+        try (Connection c = dataSource.getConnection()) {
+            return sql.heartbeat(autoCommit(c), config.sessionTimeout());
+        } catch (SQLException e) {
+            if (TopicSql.SETTINGS_MISMATCH.equals(e.getSQLState())) {
+                String reason = e.getMessage().lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
+                throw new io.pgq.consumer.GroupSettingsMismatchException(action + " was refused: " + reason,
+                        config.group(), e);
+            }
+            throw io.pgq.core.internal.Errors.translate(e, action, null, config.group());
+        }
     }
 
     private void coordinate() {
@@ -182,6 +204,7 @@ public final class TopicMember implements PartitionWorker.Owner {
             metrics.rebalances.inc();
             metrics.lost.inc(lost.size());
         }
+        metrics.ownPartitions(workers.keySet());
         notifyListener("onPartitionsLost", lost, listener::onPartitionsLost);
         notifyListener("onPartitionsAssigned", assigned.stream().map(PartitionWorker::partition).toList(),
                 listener::onPartitionsAssigned);
@@ -210,6 +233,7 @@ public final class TopicMember implements PartitionWorker.Owner {
             lost.add(w.partition());
         }
         workers.clear();
+        metrics.ownPartitions(Set.of());
         metrics.lost.inc(lost.size());
         notifyListener("onPartitionsLost", lost, listener::onPartitionsLost);
     }

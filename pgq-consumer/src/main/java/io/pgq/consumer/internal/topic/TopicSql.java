@@ -1,5 +1,6 @@
 package io.pgq.consumer.internal.topic;
 
+import io.pgq.consumer.DeliveryMode;
 import io.pgq.consumer.internal.RawEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,22 +18,34 @@ import java.util.List;
 final class TopicSql {
 
     static final String LEASE_LOST = "PGQ01";
+    /** SQLSTATE of pgq_topic.join_group for a member configured differently from its group. */
+    static final String SETTINGS_MISMATCH = "PGQG1";
 
     private final String topic;
     private final String group;
     private final String member;
+    private final String deliveryMode;
+    private final String deadLetterQueue;
 
-    TopicSql(String topic, String group, String member) {
+    TopicSql(String topic, String group, String member, DeliveryMode deliveryMode, String deadLetterQueue) {
         this.topic = topic;
         this.group = group;
         this.member = member;
+        this.deliveryMode = deliveryMode == DeliveryMode.EXACTLY_ONCE ? "exactly-once" : "at-least-once";
+        this.deadLetterQueue = deadLetterQueue;
     }
 
+    /**
+     * Joins or renews through {@code pgq_topic.join_group}, which also checks that this member's
+     * settings are the group's (SQLSTATE {@link #SETTINGS_MISMATCH} otherwise).
+     */
     List<Lease> heartbeat(Connection c, Duration sessionTimeout) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT partition_no, epoch, state, batch_id, done_ev_id "
-                + "FROM pgq_topic.heartbeat(?, ?, ?, make_interval(secs => ?))")) {
+                + "FROM pgq_topic.join_group(?, ?, ?, make_interval(secs => ?), ?, ?)")) {
             bindMember(st);
             st.setDouble(4, sessionTimeout.toMillis() / 1000.0);
+            st.setString(5, deliveryMode);
+            st.setString(6, deadLetterQueue);
             List<Lease> leases = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

@@ -6,6 +6,8 @@ grant usage on schema pgq_topic to public;
 revoke all on table pgq_topic.topic, pgq_topic.grp, pgq_topic.member, pgq_topic.lease
     from public, pgq_reader, pgq_writer, pgq_admin;
 grant select on table pgq_topic.topic, pgq_topic.grp, pgq_topic.member, pgq_topic.lease to public;
+revoke all on table pgq_topic.group_setting from public, pgq_reader, pgq_writer, pgq_admin;
+grant select on table pgq_topic.group_setting to public;
 
 revoke all on function
     pgq_topic.partition_for(text, int4),
@@ -17,6 +19,7 @@ revoke all on function
     pgq_topic.insert_event(text, text, text, text, text, text, text),
     pgq_topic.insert_event(text, text, text, text),
     pgq_topic.heartbeat(text, text, text, interval),
+    pgq_topic.join_group(text, text, text, interval, text, text),
     pgq_topic.release(text, text, text, int4, int8),
     pgq_topic.leave(text, text, text),
     pgq_topic.check_lease(text, text, text, int4, int8),
@@ -26,6 +29,7 @@ revoke all on function
     pgq_topic.drop_topic(text, boolean),
     pgq_topic.drop_topic(text),
     pgq_topic.drop_group(text, text),
+    pgq_topic.reset_group_settings(text, text),
     pgq_topic._check_topic_name(text),
     pgq_topic._queue_guard(),
     pgq_topic._subscription_guard(),
@@ -47,6 +51,7 @@ grant execute on function
     to pgq_writer;
 grant execute on function
     pgq_topic.heartbeat(text, text, text, interval),
+    pgq_topic.join_group(text, text, text, interval, text, text),
     pgq_topic.release(text, text, text, int4, int8),
     pgq_topic.leave(text, text, text),
     pgq_topic.check_lease(text, text, text, int4, int8),
@@ -57,5 +62,6 @@ grant execute on function
     pgq_topic.create_topic(text, int4),
     pgq_topic.drop_topic(text, boolean),
     pgq_topic.drop_topic(text),
-    pgq_topic.drop_group(text, text)
+    pgq_topic.drop_group(text, text),
+    pgq_topic.reset_group_settings(text, text)
     to pgq_admin;
