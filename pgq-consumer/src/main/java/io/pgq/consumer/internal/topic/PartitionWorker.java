@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -55,6 +56,11 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private final ExecutorService keyPool;
     private final Owner owner;
     private final Object waits = new Object();
+    private final Object scheduling = new Object();
+    private ScheduledFuture<?> next;    // guarded by scheduling: the pending run, null while one runs
+    private boolean polling;            // guarded by scheduling: next is a poll wait (not an error backoff)
+    private boolean wokenWhileRunning;  // guarded by scheduling
+    private long generation;            // guarded by scheduling: of the pending run; bumped when it starts
     private volatile boolean revokeRequested;
     private volatile boolean stopRequested;
     private volatile boolean lost;
@@ -99,7 +105,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
     }
 
     void start() {
-        schedule(Duration.ZERO);
+        schedule(Duration.ZERO, false);
     }
 
     void requestRevoke() {
@@ -118,18 +124,64 @@ final class PartitionWorker implements OrderedHandler.Partition {
         wake();
     }
 
+    /**
+     * The ticker ticked the partition: when the worker is waiting out its poll interval, it looks
+     * now instead. A running batch and an error backoff are not disturbed.
+     */
+    void tick() {
+        runSooner(false);
+    }
+
     private void wake() {
         synchronized (waits) {
             waits.notifyAll();
         }
+        runSooner(true);   // a revoke, stop or loss is obeyed without waiting out a poll or error backoff
     }
 
-    private void schedule(Duration delay) {
+    private void runSooner(boolean evenAfterError) {
+        synchronized (scheduling) {
+            if (next == null) {
+                wokenWhileRunning = true;   // the running task looks again instead of waiting its poll interval
+            } else if (polling || evenAfterError) {
+                next.cancel(false);
+                submit(Duration.ZERO, false);
+            }
+        }
+    }
+
+    private void schedule(Duration delay, boolean poll) {
+        synchronized (scheduling) {
+            if (poll && wokenWhileRunning) {
+                submit(Duration.ZERO, false);
+            } else {
+                submit(delay, poll);
+            }
+            wokenWhileRunning = false;
+        }
+    }
+
+    /** Replaces the pending run; a replaced run that starts anyway sees a newer generation and does nothing. */
+    private void submit(Duration delay, boolean poll) {
+        long g = ++generation;
         try {
-            pool.schedule(this::runOnce, delay.toNanos(), TimeUnit.NANOSECONDS);
+            next = pool.schedule(() -> runIfCurrent(g), delay.toNanos(), TimeUnit.NANOSECONDS);
+            polling = poll;
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            next = null;
             ended = true;
         }
+    }
+
+    private void runIfCurrent(long g) {
+        synchronized (scheduling) {
+            if (g != generation) {
+                return;
+            }
+            generation++;
+            next = null;
+        }
+        runOnce();
     }
 
     private void runOnce() {
@@ -144,7 +196,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
             }
             boolean worked = oneBatch();
             errorBackoff = Duration.ZERO;
-            schedule(worked ? Duration.ZERO : config.pollInterval());
+            schedule(worked ? Duration.ZERO : config.pollInterval(), !worked);
         } catch (LeaseLostException e) {
             LOG.info("Partition {} of topic {} (group {}, member {}) was taken by another member: {}", partition,
                     config.topic(), config.group(), config.memberId(), e.getMessage());
@@ -160,7 +212,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
                 ended = true;
                 return;
             }
-            schedule(errorBackoff);
+            schedule(errorBackoff, false);
         }
     }
 

@@ -44,6 +44,22 @@ final class TopicSql {
         }
     }
 
+    /**
+     * Time until the earliest expiry among the other members of the group, by the database's
+     * clock (negative when it has passed); null when the member is alone.
+     */
+    Duration nextExpiryOfOthers(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("select extract(epoch from min(m.expires_at) - clock_timestamp()) "
+                + "from pgq_topic.member m where m.topic_name = ? and m.group_name = ? and m.member_id <> ?")) {
+            bindMember(st);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                double seconds = rs.getDouble(1);
+                return rs.wasNull() ? null : Duration.ofNanos((long) (seconds * 1e9));
+            }
+        }
+    }
+
     boolean release(Connection c, int partition, long epoch) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT pgq_topic.release(?, ?, ?, ?, ?)")) {
             bindMember(st);
