@@ -24,15 +24,19 @@ import org.slf4j.LoggerFactory;
  * Handles the batches of one partition that the member owns at one epoch, one batch after the
  * other and never two at a time: a task on the member's worker pool that reschedules itself.
  * Between batches it obeys a revoke (finish, {@code onPartitionsRevoked}, release) or a stop
- * (finish, {@code onPartitionsRevoked}); a refused fencing check ends it as lost. Progress in a
- * batch (the last finished event) is saved per chunk and before each retry wait in
- * at-least-once mode, and with every event in exactly-once mode. Thread-safe: flags are
+ * (finish, {@code onPartitionsRevoked}); a refused fencing check ends it as lost. A batch is read
+ * through one cursor on one connection ({@link ChunkReader}); its read transaction ends after
+ * {@link #READ_TRANSACTION_LIMIT} and before each retry wait. Progress in a batch (the last
+ * finished event) is saved whenever the read transaction ended (at the next chunk boundary) and
+ * before each retry wait in at-least-once mode, and with every event in exactly-once mode. Thread-safe: flags are
  * volatile, the rest is confined to the running task.
  */
 final class PartitionWorker implements OrderedHandler.Partition {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
     private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(30);
+    /** A read transaction ends at the next event or chunk boundary after this long. */
+    static final Duration READ_TRANSACTION_LIMIT = Duration.ofSeconds(1);
 
     /** What the worker tells its member. */
     interface Owner {
@@ -66,6 +70,8 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private volatile boolean lost;
     private volatile boolean ended;
     private long progressBatch;
+    private Connection connection;   // of the batch in hand, null between batches
+    private ChunkReader reader;      // of the batch in hand, null between batches
     private long progressEvId;
     private Duration errorBackoff = Duration.ZERO;
 
@@ -233,39 +239,56 @@ final class PartitionWorker implements OrderedHandler.Partition {
         owner.released(this);
     }
 
-    /** Handles the next batch, if any; false when there was none. */
+    /** Handles the next batch, if any; false when there was none. One connection for the whole batch. */
     private boolean oneBatch() throws SQLException {
-        long batchId;
         try (Connection c = autoCommit(dataSource.getConnection())) {
-            batchId = sql.nextBatch(c, partition);
-        }
-        if (batchId == 0) {
-            return false;
-        }
-        long after = progressBatch == batchId ? progressEvId : 0;
-        while (true) {
-            List<RawEvent> chunk;
-            try (Connection c = autoCommit(dataSource.getConnection())) {
-                chunk = sql.events(c, batchId, after, config.fetchSize());
+            long batchId = sql.nextBatch(c, partition);
+            if (batchId == 0) {
+                return false;
             }
-            if (chunk.isEmpty()) {
-                break;
+            long after = progressBatch == batchId ? progressEvId : 0;
+            try (ChunkReader r = new ChunkReader(c, batchId, after, config.fetchSize())) {
+                connection = c;
+                reader = r;
+                if (!handleBatch(r, batchId)) {
+                    return true;
+                }
+            } finally {
+                connection = null;
+                reader = null;
             }
-            if (!handleChunk(batchId, chunk)) {
-                return true;
-            }
-            after = chunk.get(chunk.size() - 1).id();
-            if (chunk.size() < config.fetchSize()) {
-                break;
-            }
-            saveProgress(batchId, after);
-        }
-        try (Connection c = autoCommit(dataSource.getConnection())) {
             sql.finishBatch(c, partition, epoch, batchId);
         }
         progressBatch = 0;
         progressEvId = 0;
         return true;
+    }
+
+    /**
+     * Handles the events of the batch chunk by chunk; false when cut short. The read transaction
+     * ends when it is older than {@link #READ_TRANSACTION_LIMIT} (the progress is then saved at
+     * the next chunk boundary) and before every retry wait, so no transaction stays open for long.
+     */
+    private boolean handleBatch(ChunkReader r, long batchId) throws SQLException {
+        while (true) {
+            List<RawEvent> chunk = r.next();
+            if (chunk.isEmpty()) {
+                return true;
+            }
+            if (!handleChunk(batchId, chunk)) {
+                return false;
+            }
+            if (chunk.size() < config.fetchSize()) {
+                return true;
+            }
+            if (r.openLongerThan(READ_TRANSACTION_LIMIT.toNanos())) {
+                r.close();
+            }
+            long last = chunk.get(chunk.size() - 1).id();
+            if (!r.isOpen()) {   // a new read transaction starts with the next chunk: save where we are
+                saveProgress(batchId, last);
+            }
+        }
     }
 
     /** Handles a chunk in ev_id order (per key with key concurrency); false when cut short. */
@@ -277,6 +300,9 @@ final class PartitionWorker implements OrderedHandler.Partition {
                 }
                 progressBatch = batchId;
                 progressEvId = e.id();
+                if (reader.openLongerThan(READ_TRANSACTION_LIMIT.toNanos())) {
+                    reader.close();
+                }
             }
             return true;
         }
@@ -298,7 +324,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
         boolean all = true;
         for (Future<Boolean> f : keys) {
             try {
-                all &= f.get();
+                all &= awaitKey(f);
             } catch (java.util.concurrent.ExecutionException ex) {
                 if (ex.getCause() instanceof LeaseLostException lle) {
                     throw lle;
@@ -311,6 +337,21 @@ final class PartitionWorker implements OrderedHandler.Partition {
             }
         }
         return all;
+    }
+
+    /** The result of a key's task; ends the read transaction meanwhile once it is too old (a key may be in a retry wait). */
+    private boolean awaitKey(Future<Boolean> f) throws SQLException, InterruptedException,
+            java.util.concurrent.ExecutionException {
+        while (reader.isOpen()) {
+            try {
+                return f.get(READ_TRANSACTION_LIMIT.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (reader.openLongerThan(READ_TRANSACTION_LIMIT.toNanos())) {
+                    reader.close();
+                }
+            }
+        }
+        return f.get();
     }
 
     /** With key concurrency the progress is a chunk boundary: nothing is saved inside a chunk. */
@@ -352,18 +393,20 @@ final class PartitionWorker implements OrderedHandler.Partition {
 
     @Override
     public void beforeWait() throws SQLException {
+        if (reader != null) {
+            reader.close();   // no transaction stays open across a retry wait
+        }
         if (progressBatch != 0 && config.deliveryMode() == DeliveryMode.AT_LEAST_ONCE) {
             saveProgress(progressBatch, progressEvId);
         }
     }
 
+    /** Saves the progress on the batch's connection (outside its read transaction). */
     private void saveProgress(long batchId, long evId) throws SQLException {
         if (config.deliveryMode() == DeliveryMode.EXACTLY_ONCE) {
             return;
         }
-        try (Connection c = autoCommit(dataSource.getConnection())) {
-            sql.saveProgress(c, partition, epoch, batchId, evId);
-        }
+        sql.saveProgress(connection, partition, epoch, batchId, evId);
     }
 
     @Override

@@ -59,6 +59,7 @@ public final class TopicMember implements PartitionWorker.Owner {
     private volatile ServiceState state = ServiceState.NEW;
     private volatile boolean stopping;
     private volatile long lastHeartbeatNanos;
+    private volatile Duration firstWait;
     private boolean heartbeatFailing;
 
     public TopicMember(TopicConsumerConfig config, DataSource dataSource, Routes routes, TopicRebalanceListener listener,
@@ -120,6 +121,7 @@ public final class TopicMember implements PartitionWorker.Owner {
         try (Connection c = dataSource.getConnection()) {
             apply(sql.heartbeat(autoCommit(c), config.sessionTimeout()));
             lastHeartbeatNanos = System.nanoTime();
+            firstWait = untilNextHeartbeat(sql.nextExpiryOfOthers(c));
         } catch (SQLException e) {
             throw io.pgq.core.internal.Errors.translate(e, "Joining group '" + config.group() + "' of topic '"
                     + config.topic() + "'", null, config.group());
@@ -133,7 +135,7 @@ public final class TopicMember implements PartitionWorker.Owner {
     }
 
     private void coordinate() {
-        Duration next = config.heartbeatInterval();
+        Duration next = firstWait;
         while (!Thread.currentThread().isInterrupted()) {
             waitFor(next);
             if (!Thread.currentThread().isInterrupted()) {
@@ -375,6 +377,9 @@ public final class TopicMember implements PartitionWorker.Owner {
         coordinator.interrupt();
         try {
             coordinator.join(5000);
+            if (tickThread != null && tickThread.isAlive()) {
+                tickThread.join(5000);   // ends within one wait for notifications; before the pool closes
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

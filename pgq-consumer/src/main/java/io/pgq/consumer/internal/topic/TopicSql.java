@@ -85,25 +85,6 @@ final class TopicSql {
         }
     }
 
-    /** Up to {@code limit} events of the batch after {@code afterEvId}, in ev_id order. */
-    List<RawEvent> events(Connection c, long batchId, long afterEvId, int limit) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT ev_id, ev_time::text, ev_txid, coalesce(ev_retry, 0), "
-                + "ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4 FROM pgq.get_batch_events(?) "
-                + "WHERE ev_id > ? ORDER BY ev_id LIMIT ?")) {
-            st.setLong(1, batchId);
-            st.setLong(2, afterEvId);
-            st.setInt(3, limit);
-            List<RawEvent> events = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new RawEvent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
-                }
-            }
-            return events;
-        }
-    }
-
     void saveProgress(Connection c, int partition, long epoch, long batchId, long evId) throws SQLException {
         fenced(c, "SELECT pgq_topic.save_progress(?, ?, ?, ?, ?, ?, ?)", partition, epoch, batchId, evId);
     }
