@@ -18,14 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The database cost of a topic group per event against a plain consumer: a plain queue read by a
  * {@link PgqConsumer} and a topic read by a group of one member, both with no-op handlers and
- * their default fetch sizes, running side by side in one JVM. Each round sends the same 20,000
+ * their default fetch sizes (or the member's given), running side by side in one JVM. Each round sends the same 20,000
  * events (100-byte payloads, distinct keys) to the queue and to the topic, each in one
  * transaction, ticks every queue once after the commit, and takes the time until the consumer
  * has handled all of them; the two runs of a round are interleaved (alternating order). A
  * warm-up round is not counted. Prints each round's times and the ratio (the topic's
  * throughput relative to the plain consumer's), then the median.
  *
- * <pre>java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.TopicReadRatio [rounds] [partitions]</pre>
+ * <pre>java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.TopicReadRatio [rounds] [partitions] [member fetch size]</pre>
  */
 public final class TopicReadRatio {
 
@@ -40,6 +40,7 @@ public final class TopicReadRatio {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int fetchSize = args.length > 2 ? Integer.parseInt(args[2]) : TopicConsumerConfig.DEFAULT_FETCH_SIZE;
         try (BenchDatabase db = BenchDatabase.create(BenchDatabase.PGQ_JAVA)) {
             Pgq pgq = db.client(12);
             pgq.admin().createQueue(QUEUE);
@@ -52,7 +53,7 @@ public final class TopicReadRatio {
                         return Outcome.done();
                     }).build();
             TopicConsumer member = TopicConsumer.builder(pgq, TopicConsumerConfig.builder(TOPIC, "bench").memberId("m1")
-                    .build()).otherwise(e -> {
+                    .fetchSize(fetchSize).build()).otherwise(e -> {
                         topicHandled.incrementAndGet();
                         return Outcome.done();
                     }).build();
@@ -74,9 +75,9 @@ public final class TopicReadRatio {
                         p = drainPlain(db, pgq, plainHandled);
                     }
                     ratios[r] = (double) p / t;
-                    System.out.printf("round %d: plain consumer %d ms, topic (%d partition%s, 1 member) %d ms, "
+                    System.out.printf("round %d: plain consumer %d ms, topic (%d partition%s, 1 member, fetch size %d) %d ms, "
                                     + "throughput ratio %.2f%n", r + 1, p / 1_000_000, partitions,
-                            partitions == 1 ? "" : "s", t / 1_000_000, ratios[r]);
+                            partitions == 1 ? "" : "s", fetchSize, t / 1_000_000, ratios[r]);
                 }
             } finally {
                 member.stop(Duration.ofSeconds(30));

@@ -14,7 +14,8 @@ import java.util.List;
  * through one cursor ({@code pgq.get_batch_cursor}, then {@code FETCH}) in a read transaction on
  * the worker's connection: the batch is scanned once, not once per chunk. The transaction can be
  * ended at any moment ({@link #close()}, before a retry wait or when it grew old); the next
- * {@link #next} then declares a new cursor over the events after the last one read. Not
+ * {@link #next} then declares a new cursor over the events after the last one read. {@code ev_data}
+ * is kept as the driver's UTF-8 bytes (see {@link RawEvent}). Not
  * thread-safe: confined to the worker's running task.
  */
 final class ChunkReader implements AutoCloseable {
@@ -96,8 +97,8 @@ final class ChunkReader implements AutoCloseable {
     private static List<RawEvent> read(ResultSet rs) throws SQLException {
         List<RawEvent> chunk = new ArrayList<>();
         while (rs.next()) {
-            chunk.add(new RawEvent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
-                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+            chunk.add(new RawEvent(rs.getLong(1), rs.getString(2), RawEvent.NO_MICROS, rs.getLong(3), rs.getInt(4),
+                    rs.getString(5), rs.getBytes(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
         }
         return chunk;
     }
