@@ -131,11 +131,20 @@ public final class LoadBenchmark {
         }
     }
 
+    /**
+     * Connections for producers, consumers and ticker: a topic member holds one per worker thread
+     * while it reads a batch, one to listen and one to heartbeat.
+     */
+    int poolSize() {
+        int perConsumer = topicPartitions > 0 ? TopicConsumerConfig.DEFAULT_THREADS + 2 : 1;
+        return producers + consumers * perConsumer + 4;
+    }
+
     void runPgqJava(TestDatabase db) throws Exception {
         PgqSchema.install(db.dataSource());
         MetricRegistry metrics = new MetricRegistry();
         try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(db.jdbcUrl()).username(db.user()).password(db.password())
-                .maximumPoolSize(producers + consumers + 4).metricRegistry(metrics).installSchema(false).build());
+                .maximumPoolSize(poolSize()).metricRegistry(metrics).installSchema(false).build());
              Ticker ticker = Ticker.builder("load", db.dataSource()).config(TickerConfig.defaults()).metrics(metrics).build()) {
             if (topicPartitions > 0) {
                 runTopic(pgq, ticker);
