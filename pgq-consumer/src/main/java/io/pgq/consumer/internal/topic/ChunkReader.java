@@ -11,9 +11,7 @@ import java.util.List;
  * through one cursor (a {@link BatchCursor}, as the plain consumer reads) in a read transaction
  * on the worker's connection: the batch is scanned once, not once per chunk. The transaction
  * can be ended at any moment ({@link #close()}, before a retry wait or when it grew old); the
- * next {@link #next} then declares a new cursor over the events after the last one read. The
- * first chunk is read in auto-commit (the cursor ends with the statement): a batch smaller than
- * a chunk, the usual case when partitions keep up, then costs no transaction of its own. Not
+ * next {@link #next} then declares a new cursor over the events after the last one read. Not
  * thread-safe: confined to the worker's running task.
  */
 final class ChunkReader implements AutoCloseable {
@@ -24,7 +22,6 @@ final class ChunkReader implements AutoCloseable {
     private long lastEvId;
     private BatchCursor cursor;
     private long openedNanos;
-    private boolean firstRead;
 
     /** A reader of batch {@code batchId} that starts after event {@code afterEvId} (0: at the start). */
     ChunkReader(Connection connection, long batchId, long afterEvId, int fetchSize) {
@@ -36,19 +33,12 @@ final class ChunkReader implements AutoCloseable {
 
     /** The next up to {@code fetchSize} events; fewer (or none) once the batch is read. */
     List<RawEvent> next() throws SQLException {
-        if (!firstRead) {
-            firstRead = true;
-            return track(new BatchCursor(connection, batchId, fetchSize, lastEvId).next());
-        }
         if (cursor == null) {
             connection.setAutoCommit(false);
             cursor = new BatchCursor(connection, batchId, fetchSize, lastEvId);
             openedNanos = System.nanoTime();
         }
-        return track(cursor.next());
-    }
-
-    private List<RawEvent> track(List<RawEvent> chunk) {
+        List<RawEvent> chunk = cursor.next();
         if (!chunk.isEmpty()) {
             lastEvId = chunk.get(chunk.size() - 1).id();
         }
