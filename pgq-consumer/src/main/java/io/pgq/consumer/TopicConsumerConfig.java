@@ -33,6 +33,7 @@ public final class TopicConsumerConfig {
     private final Duration sessionTimeout;
     private final Duration heartbeatInterval;
     private final Duration pollInterval;
+    private final boolean listen;
     private final Duration shutdownTimeout;
     private final int threads;
     private final int keyConcurrency;
@@ -48,6 +49,7 @@ public final class TopicConsumerConfig {
         this.sessionTimeout = b.sessionTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.pollInterval = b.pollInterval;
+        this.listen = b.listen;
         this.shutdownTimeout = b.shutdownTimeout;
         this.threads = b.threads;
         this.keyConcurrency = b.keyConcurrency;
@@ -92,6 +94,15 @@ public final class TopicConsumerConfig {
         return pollInterval;
     }
 
+    /**
+     * Whether the member LISTENs on {@code pgq_tick} to look at a partition as soon as the ticker
+     * ticked it (default true); polling every {@link #pollInterval()} stays the fallback (behind
+     * a pooler in transaction mode notifications do not arrive). Costs one connection per member.
+     */
+    public boolean listen() {
+        return listen;
+    }
+
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
@@ -129,7 +140,7 @@ public final class TopicConsumerConfig {
     public String toString() {
         return "TopicConsumerConfig{topic=" + topic + ", group=" + group + ", memberId=" + memberId
                 + ", sessionTimeout=" + sessionTimeout + ", heartbeatInterval=" + heartbeatInterval
-                + ", pollInterval=" + pollInterval + ", threads=" + threads + ", keyConcurrency=" + keyConcurrency
+                + ", pollInterval=" + pollInterval + ", listen=" + listen + ", threads=" + threads + ", keyConcurrency=" + keyConcurrency
                 + ", fetchSize=" + fetchSize + ", retryPolicy=" + retryPolicy + ", deadLetterQueue=" + deadLetterQueue
                 + ", deliveryMode=" + deliveryMode + ", shutdownTimeout=" + shutdownTimeout + "}";
     }
@@ -142,6 +153,7 @@ public final class TopicConsumerConfig {
         private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private boolean listen = true;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int threads = DEFAULT_THREADS;
         private int keyConcurrency = 1;
@@ -172,6 +184,12 @@ public final class TopicConsumerConfig {
 
         public Builder pollInterval(Duration interval) {
             this.pollInterval = interval;
+            return this;
+        }
+
+        /** LISTEN on {@code pgq_tick} for the ticker's notifications (default true). */
+        public Builder listen(boolean listen) {
+            this.listen = listen;
             return this;
         }
 

@@ -4,6 +4,8 @@ import com.codahale.metrics.MetricRegistry;
 import io.pgq.consumer.ConsumerConfig;
 import io.pgq.consumer.Outcome;
 import io.pgq.consumer.PgqConsumer;
+import io.pgq.consumer.TopicConsumer;
+import io.pgq.consumer.TopicConsumerConfig;
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
@@ -39,7 +41,9 @@ import org.HdrHistogram.Histogram;
  * extension with {@code pgqd} as ticker and a minimal JDBC consumer; with
  * {@code --ticker-max-lag-ms N} (the queue's {@code ticker_max_lag}) and
  * {@code --ticker-period-ms N} (pgqd's {@code ticker_period}) it runs a tuned reference, labelled
- * {@code reference-tuned}. The throughput chart ends with the last second in which events were
+ * {@code reference-tuned}. With {@code --topic-partitions N} the pgq-java run sends to a topic of N
+ * partitions (one key per event, so the events spread over all partitions) read by a group of
+ * {@code --consumers} members with their defaults (label {@code pgq-java-topicN}). The throughput chart ends with the last second in which events were
  * handled and shows the offered rate as a dashed line.
  *
  * <pre>
@@ -62,6 +66,9 @@ public final class LoadBenchmark {
     /** The reference's queue ticker_max_lag and pgqd ticker_period in ms, 0 for their defaults. */
     final int tickerMaxLagMs;
     final int tickerPeriodMs;
+    /** Partitions of the topic the pgq-java run uses instead of a queue; 0 for a queue. */
+    final int topicPartitions;
+    final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
     final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
     /** Events whose handler started before their producer thread had recorded the commit. */
@@ -83,6 +90,10 @@ public final class LoadBenchmark {
         out = Path.of(a.getOrDefault("out", "docs/benchmarks"));
         tickerMaxLagMs = Integer.parseInt(a.getOrDefault("ticker-max-lag-ms", "0"));
         tickerPeriodMs = Integer.parseInt(a.getOrDefault("ticker-period-ms", "0"));
+        topicPartitions = Integer.parseInt(a.getOrDefault("topic-partitions", "0"));
+        if (topicPartitions > 0 && !impl.equals("pgq-java")) {
+            throw new IllegalArgumentException("--topic-partitions needs --impl pgq-java");
+        }
         if ((tickerMaxLagMs > 0 || tickerPeriodMs > 0) && !impl.equals("reference")) {
             throw new IllegalArgumentException("--ticker-max-lag-ms and --ticker-period-ms tune the reference (pgqd); "
                     + "use them with --impl reference");
@@ -103,7 +114,7 @@ public final class LoadBenchmark {
     }
 
     String label() {
-        return impl + (tuned() ? "-tuned" : "") + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
+        return impl + (tuned() ? "-tuned" : "") + (topicPartitions > 0 ? "-topic" + topicPartitions : "") + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
     }
 
     void run() throws Exception {
@@ -120,12 +131,25 @@ public final class LoadBenchmark {
         }
     }
 
+    /**
+     * Connections for producers, consumers and ticker: a topic member holds one per worker thread
+     * while it reads a batch, one to listen and one to heartbeat.
+     */
+    int poolSize() {
+        int perConsumer = topicPartitions > 0 ? TopicConsumerConfig.DEFAULT_THREADS + 2 : 1;
+        return producers + consumers * perConsumer + 4;
+    }
+
     void runPgqJava(TestDatabase db) throws Exception {
         PgqSchema.install(db.dataSource());
         MetricRegistry metrics = new MetricRegistry();
         try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(db.jdbcUrl()).username(db.user()).password(db.password())
-                .maximumPoolSize(producers + consumers + 4).metricRegistry(metrics).installSchema(false).build());
+                .maximumPoolSize(poolSize()).metricRegistry(metrics).installSchema(false).build());
              Ticker ticker = Ticker.builder("load", db.dataSource()).config(TickerConfig.defaults()).metrics(metrics).build()) {
+            if (topicPartitions > 0) {
+                runTopic(pgq, ticker);
+                return;
+            }
             pgq.admin().createQueue(QUEUE);
             PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder(QUEUE, "load")
                             .groupMembers(consumers).build())
@@ -142,9 +166,54 @@ public final class LoadBenchmark {
         }
     }
 
+    /**
+     * The topic run: event ids are per partition queue, so each event carries a sequence number
+     * of this run as its key (distinct keys spread the events over all partitions) and latency
+     * is matched by that number.
+     */
+    void runTopic(Pgq pgq, Ticker ticker) throws Exception {
+        pgq.topics().createTopic(QUEUE, topicPartitions);
+        List<TopicConsumer> group = new ArrayList<>();
+        for (int m = 0; m < consumers; m++) {
+            group.add(TopicConsumer.builder(pgq, TopicConsumerConfig.builder(QUEUE, "load").memberId("m" + m).build())
+                    .otherwise(event -> {
+                        recordConsumed(Long.parseLong(event.key()));
+                        return Outcome.done();
+                    })
+                    .build());
+        }
+        ticker.start();
+        group.forEach(TopicConsumer::start);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (group.stream().mapToInt(c -> c.partitions().size()).sum() < topicPartitions
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        produceWith(i -> payloads -> {
+            List<OutgoingEvent> events = new ArrayList<>(payloads.size());
+            long[] seqs = new long[payloads.size()];
+            for (int e = 0; e < seqs.length; e++) {
+                seqs[e] = sequence.incrementAndGet();
+                events.add(OutgoingEvent.keyed("load", Long.toString(seqs[e]), payloads.get(e)));
+            }
+            if (events.size() == 1) {
+                pgq.topicProducer().send(QUEUE, events.get(0));
+            } else {
+                pgq.topicProducer().sendAll(QUEUE, events);
+            }
+            return seqs;
+        });
+        drain(() -> commitNanos.isEmpty());
+        group.forEach(c -> c.stop(Duration.ofSeconds(30)));
+    }
+
     /** A producer connection: sends {@code batch} events per transaction, returns their ids. */
     interface Producer extends AutoCloseable {
         long[] send(List<String> payloads) throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
     }
 
     static final class PgqJavaProducer implements Producer {

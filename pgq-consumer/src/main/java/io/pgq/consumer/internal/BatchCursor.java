@@ -33,6 +33,8 @@ public final class BatchCursor implements AutoCloseable {
     static final String NAME = "pgq_consumer_batch";
     private static final String OPEN = "SELECT ev_id, ev_time, ev_txid, ev_retry, ev_type, ev_data, "
             + "ev_extra1, ev_extra2, ev_extra3, ev_extra4 FROM pgq.get_batch_cursor(?, '" + NAME + "', ?)";
+    private static final String OPEN_AFTER = "SELECT ev_id, ev_time, ev_txid, ev_retry, ev_type, ev_data, "
+            + "ev_extra1, ev_extra2, ev_extra3, ev_extra4 FROM pgq.get_batch_cursor(?, '" + NAME + "', ?, ?)";
 
     private static final VarHandle INT8 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /** Binary timestamptz infinity and -infinity. */
@@ -43,15 +45,22 @@ public final class BatchCursor implements AutoCloseable {
     private final long batchId;
     private final int fetchSize;
     private final String fetch;
+    private final long afterEvId;
     private boolean open;
     private boolean exhausted;
     private String lastType;
     private byte[] lastTypeBytes;
 
     public BatchCursor(Connection connection, long batchId, int fetchSize) {
+        this(connection, batchId, fetchSize, 0);
+    }
+
+    /** A cursor over the events of the batch after event {@code afterEvId} (0: all of them). */
+    public BatchCursor(Connection connection, long batchId, int fetchSize, long afterEvId) {
         this.connection = connection;
         this.batchId = batchId;
         this.fetchSize = fetchSize;
+        this.afterEvId = afterEvId;
         this.fetch = "FETCH FORWARD " + fetchSize + " FROM " + NAME;
     }
 
@@ -97,9 +106,12 @@ public final class BatchCursor implements AutoCloseable {
     }
 
     private List<RawEvent> declare() throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement(OPEN)) {
+        try (PreparedStatement st = connection.prepareStatement(afterEvId > 0 ? OPEN_AFTER : OPEN)) {
             st.setLong(1, batchId);
             st.setInt(2, fetchSize);
+            if (afterEvId > 0) {
+                st.setString(3, "ev_id > " + afterEvId);
+            }
             try (ResultSet rs = st.executeQuery()) {
                 return read(rs);
             }

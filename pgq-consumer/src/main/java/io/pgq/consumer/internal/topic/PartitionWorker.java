@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -23,15 +24,19 @@ import org.slf4j.LoggerFactory;
  * Handles the batches of one partition that the member owns at one epoch, one batch after the
  * other and never two at a time: a task on the member's worker pool that reschedules itself.
  * Between batches it obeys a revoke (finish, {@code onPartitionsRevoked}, release) or a stop
- * (finish, {@code onPartitionsRevoked}); a refused fencing check ends it as lost. Progress in a
- * batch (the last finished event) is saved per chunk and before each retry wait in
- * at-least-once mode, and with every event in exactly-once mode. Thread-safe: flags are
+ * (finish, {@code onPartitionsRevoked}); a refused fencing check ends it as lost. A batch is read
+ * through one cursor on one connection ({@link ChunkReader}); its read transaction ends after
+ * {@link #READ_TRANSACTION_LIMIT} and before each retry wait. Progress in a batch (the last
+ * finished event) is saved whenever the read transaction ended (at the next chunk boundary) and
+ * before each retry wait in at-least-once mode, and with every event in exactly-once mode. Thread-safe: flags are
  * volatile, the rest is confined to the running task.
  */
 final class PartitionWorker implements OrderedHandler.Partition {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
     private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(30);
+    /** A read transaction ends at the next event or chunk boundary after this long. */
+    static final Duration READ_TRANSACTION_LIMIT = Duration.ofSeconds(1);
 
     /** What the worker tells its member. */
     interface Owner {
@@ -55,11 +60,18 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private final ExecutorService keyPool;
     private final Owner owner;
     private final Object waits = new Object();
+    private final Object scheduling = new Object();
+    private ScheduledFuture<?> next;    // guarded by scheduling: the pending run, null while one runs
+    private boolean polling;            // guarded by scheduling: next is a poll wait (not an error backoff)
+    private boolean wokenWhileRunning;  // guarded by scheduling
+    private long generation;            // guarded by scheduling: of the pending run; bumped when it starts
     private volatile boolean revokeRequested;
     private volatile boolean stopRequested;
     private volatile boolean lost;
     private volatile boolean ended;
     private long progressBatch;
+    private Connection connection;   // of the batch in hand, null between batches
+    private ChunkReader reader;      // of the batch in hand, null between batches
     private long progressEvId;
     private Duration errorBackoff = Duration.ZERO;
 
@@ -99,7 +111,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
     }
 
     void start() {
-        schedule(Duration.ZERO);
+        schedule(Duration.ZERO, false);
     }
 
     void requestRevoke() {
@@ -118,18 +130,64 @@ final class PartitionWorker implements OrderedHandler.Partition {
         wake();
     }
 
+    /**
+     * The ticker ticked the partition: when the worker is waiting out its poll interval, it looks
+     * now instead. A running batch and an error backoff are not disturbed.
+     */
+    void tick() {
+        runSooner(false);
+    }
+
     private void wake() {
         synchronized (waits) {
             waits.notifyAll();
         }
+        runSooner(true);   // a revoke, stop or loss is obeyed without waiting out a poll or error backoff
     }
 
-    private void schedule(Duration delay) {
+    private void runSooner(boolean evenAfterError) {
+        synchronized (scheduling) {
+            if (next == null) {
+                wokenWhileRunning = true;   // the running task looks again instead of waiting its poll interval
+            } else if (polling || evenAfterError) {
+                next.cancel(false);
+                submit(Duration.ZERO, false);
+            }
+        }
+    }
+
+    private void schedule(Duration delay, boolean poll) {
+        synchronized (scheduling) {
+            if (poll && wokenWhileRunning) {
+                submit(Duration.ZERO, false);
+            } else {
+                submit(delay, poll);
+            }
+            wokenWhileRunning = false;
+        }
+    }
+
+    /** Replaces the pending run; a replaced run that starts anyway sees a newer generation and does nothing. */
+    private void submit(Duration delay, boolean poll) {
+        long g = ++generation;
         try {
-            pool.schedule(this::runOnce, delay.toNanos(), TimeUnit.NANOSECONDS);
+            next = pool.schedule(() -> runIfCurrent(g), delay.toNanos(), TimeUnit.NANOSECONDS);
+            polling = poll;
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            next = null;
             ended = true;
         }
+    }
+
+    private void runIfCurrent(long g) {
+        synchronized (scheduling) {
+            if (g != generation) {
+                return;
+            }
+            generation++;
+            next = null;
+        }
+        runOnce();
     }
 
     private void runOnce() {
@@ -144,7 +202,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
             }
             boolean worked = oneBatch();
             errorBackoff = Duration.ZERO;
-            schedule(worked ? Duration.ZERO : config.pollInterval());
+            schedule(worked ? Duration.ZERO : config.pollInterval(), !worked);
         } catch (LeaseLostException e) {
             LOG.info("Partition {} of topic {} (group {}, member {}) was taken by another member: {}", partition,
                     config.topic(), config.group(), config.memberId(), e.getMessage());
@@ -160,7 +218,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
                 ended = true;
                 return;
             }
-            schedule(errorBackoff);
+            schedule(errorBackoff, false);
         }
     }
 
@@ -181,39 +239,56 @@ final class PartitionWorker implements OrderedHandler.Partition {
         owner.released(this);
     }
 
-    /** Handles the next batch, if any; false when there was none. */
+    /** Handles the next batch, if any; false when there was none. One connection for the whole batch. */
     private boolean oneBatch() throws SQLException {
-        long batchId;
         try (Connection c = autoCommit(dataSource.getConnection())) {
-            batchId = sql.nextBatch(c, partition);
-        }
-        if (batchId == 0) {
-            return false;
-        }
-        long after = progressBatch == batchId ? progressEvId : 0;
-        while (true) {
-            List<RawEvent> chunk;
-            try (Connection c = autoCommit(dataSource.getConnection())) {
-                chunk = sql.events(c, batchId, after, config.fetchSize());
+            long batchId = sql.nextBatch(c, partition);
+            if (batchId == 0) {
+                return false;
             }
-            if (chunk.isEmpty()) {
-                break;
+            long after = progressBatch == batchId ? progressEvId : 0;
+            try (ChunkReader r = new ChunkReader(c, batchId, after, config.fetchSize())) {
+                connection = c;
+                reader = r;
+                if (!handleBatch(r, batchId)) {
+                    return true;
+                }
+            } finally {
+                connection = null;
+                reader = null;
             }
-            if (!handleChunk(batchId, chunk)) {
-                return true;
-            }
-            after = chunk.get(chunk.size() - 1).id();
-            if (chunk.size() < config.fetchSize()) {
-                break;
-            }
-            saveProgress(batchId, after);
-        }
-        try (Connection c = autoCommit(dataSource.getConnection())) {
             sql.finishBatch(c, partition, epoch, batchId);
         }
         progressBatch = 0;
         progressEvId = 0;
         return true;
+    }
+
+    /**
+     * Handles the events of the batch chunk by chunk; false when cut short. The read transaction
+     * ends when it is older than {@link #READ_TRANSACTION_LIMIT} (the progress is then saved at
+     * the next chunk boundary) and before every retry wait, so no transaction stays open for long.
+     */
+    private boolean handleBatch(ChunkReader r, long batchId) throws SQLException {
+        while (true) {
+            List<RawEvent> chunk = r.next();
+            if (chunk.isEmpty()) {
+                return true;
+            }
+            if (!handleChunk(batchId, chunk)) {
+                return false;
+            }
+            if (chunk.size() < config.fetchSize()) {
+                return true;
+            }
+            if (r.openLongerThan(READ_TRANSACTION_LIMIT.toNanos())) {
+                r.close();
+            }
+            long last = chunk.get(chunk.size() - 1).id();
+            if (!r.isOpen()) {   // a new read transaction starts with the next chunk: save where we are
+                saveProgress(batchId, last);
+            }
+        }
     }
 
     /** Handles a chunk in ev_id order (per key with key concurrency); false when cut short. */
@@ -225,6 +300,9 @@ final class PartitionWorker implements OrderedHandler.Partition {
                 }
                 progressBatch = batchId;
                 progressEvId = e.id();
+                if (reader.openLongerThan(READ_TRANSACTION_LIMIT.toNanos())) {
+                    reader.close();
+                }
             }
             return true;
         }
@@ -246,7 +324,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
         boolean all = true;
         for (Future<Boolean> f : keys) {
             try {
-                all &= f.get();
+                all &= awaitKey(f);
             } catch (java.util.concurrent.ExecutionException ex) {
                 if (ex.getCause() instanceof LeaseLostException lle) {
                     throw lle;
@@ -259,6 +337,21 @@ final class PartitionWorker implements OrderedHandler.Partition {
             }
         }
         return all;
+    }
+
+    /** The result of a key's task; ends the read transaction meanwhile once it is too old (a key may be in a retry wait). */
+    private boolean awaitKey(Future<Boolean> f) throws SQLException, InterruptedException,
+            java.util.concurrent.ExecutionException {
+        while (reader.isOpen()) {
+            try {
+                return f.get(READ_TRANSACTION_LIMIT.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (reader.openLongerThan(READ_TRANSACTION_LIMIT.toNanos())) {
+                    reader.close();
+                }
+            }
+        }
+        return f.get();
     }
 
     /** With key concurrency the progress is a chunk boundary: nothing is saved inside a chunk. */
@@ -300,18 +393,20 @@ final class PartitionWorker implements OrderedHandler.Partition {
 
     @Override
     public void beforeWait() throws SQLException {
+        if (reader != null) {
+            reader.close();   // no transaction stays open across a retry wait
+        }
         if (progressBatch != 0 && config.deliveryMode() == DeliveryMode.AT_LEAST_ONCE) {
             saveProgress(progressBatch, progressEvId);
         }
     }
 
+    /** Saves the progress on the batch's connection (outside its read transaction). */
     private void saveProgress(long batchId, long evId) throws SQLException {
         if (config.deliveryMode() == DeliveryMode.EXACTLY_ONCE) {
             return;
         }
-        try (Connection c = autoCommit(dataSource.getConnection())) {
-            sql.saveProgress(c, partition, epoch, batchId, evId);
-        }
+        sql.saveProgress(connection, partition, epoch, batchId, evId);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class TopicMember implements PartitionWorker.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicMember.class);
+    /** How long after another member's expiry the next heartbeat comes, so that it is past by then. */
+    static final Duration EXPIRY_MARGIN = Duration.ofMillis(10);
 
     private final TopicConsumerConfig config;
     private final DataSource dataSource;
@@ -51,9 +54,12 @@ public final class TopicMember implements PartitionWorker.Owner {
     private final ScheduledExecutorService pool;
     private final ExecutorService keyPool;
     private final Thread coordinator;
+    private final PartitionTickListener tickListener;
+    private final Thread tickThread;
     private volatile ServiceState state = ServiceState.NEW;
     private volatile boolean stopping;
     private volatile long lastHeartbeatNanos;
+    private volatile Duration firstWait;
     private boolean heartbeatFailing;
 
     public TopicMember(TopicConsumerConfig config, DataSource dataSource, Routes routes, TopicRebalanceListener listener,
@@ -66,11 +72,28 @@ public final class TopicMember implements PartitionWorker.Owner {
         this.handler = new OrderedHandler(config, dataSource, sql, routes, clock, metrics);
         this.listener = listener;
         String prefix = "pgq-topic-" + config.topic();
-        this.pool = Executors.newScheduledThreadPool(config.threads(), threads(prefix + "-", false));
+        ScheduledThreadPoolExecutor workerPool = new ScheduledThreadPoolExecutor(config.threads(), threads(prefix + "-", false));
+        workerPool.setRemoveOnCancelPolicy(true);   // a tick cancels a poll wait: do not keep it queued
+        this.pool = workerPool;
         this.keyPool = config.keyConcurrency() > 1
                 ? Executors.newFixedThreadPool(config.keyConcurrency() * config.threads(), threads(prefix + "-key-", false))
                 : null;
         this.coordinator = new Thread(this::coordinate, prefix + "-" + config.group() + "-coordinator");
+        this.tickListener = config.listen() ? new PartitionTickListener(dataSource, config.topic(), this::ticked) : null;
+        this.tickThread = tickListener == null ? null : threads(prefix + "-" + config.group() + "-listener-", true)
+                .newThread(tickListener);
+    }
+
+    /** The ticker ticked a partition ({@link PartitionTickListener#ALL}: maybe any): its worker looks now. */
+    private void ticked(int partition) {
+        if (partition == PartitionTickListener.ALL) {
+            workers.values().forEach(PartitionWorker::tick);
+            return;
+        }
+        PartitionWorker w = workers.get(partition);
+        if (w != null) {
+            w.tick();
+        }
     }
 
     private static ThreadFactory threads(String prefix, boolean daemon) {
@@ -113,12 +136,17 @@ public final class TopicMember implements PartitionWorker.Owner {
         metrics.registerPartitions(workers::size);
         state = ServiceState.RUNNING;
         coordinator.start();
+        if (tickThread != null) {
+            tickThread.start();
+        }
     }
 
     private List<Lease> join() {
         String action = "Joining group '" + config.group() + "' of topic '" + config.topic() + "'";
         try (Connection c = dataSource.getConnection()) {
-            return sql.heartbeat(autoCommit(c), config.sessionTimeout());
+            List<Lease> leases = sql.heartbeat(autoCommit(c), config.sessionTimeout());
+            firstWait = untilNextHeartbeat(sql.nextExpiryOfOthers(c));
+            return leases;
         } catch (SQLException e) {
             if (TopicSql.SETTINGS_MISMATCH.equals(e.getSQLState())) {
                 String reason = e.getMessage().lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
@@ -130,10 +158,11 @@ public final class TopicMember implements PartitionWorker.Owner {
     }
 
     private void coordinate() {
+        Duration next = firstWait;
         while (!Thread.currentThread().isInterrupted()) {
-            waitFor(config.heartbeatInterval());
+            waitFor(next);
             if (!Thread.currentThread().isInterrupted()) {
-                heartbeat();
+                next = heartbeat();
             }
         }
     }
@@ -144,17 +173,24 @@ public final class TopicMember implements PartitionWorker.Owner {
                 && System.nanoTime() - lastHeartbeatNanos <= config.sessionTimeout().toNanos();
     }
 
-    private void heartbeat() {
+    /**
+     * One heartbeat; returns the time until the next one: the heartbeat interval, or less when
+     * another member expires sooner, so that its partitions are taken right after its expiry
+     * rather than up to a heartbeat interval later.
+     */
+    private Duration heartbeat() {
         reportLostByWorkers();
         try (Connection c = dataSource.getConnection()) {
             List<Lease> leases = sql.heartbeat(autoCommit(c), config.sessionTimeout());
             lastHeartbeatNanos = System.nanoTime();
+            Duration next = untilNextHeartbeat(sql.nextExpiryOfOthers(c));
             if (heartbeatFailing) {
                 LOG.info("Heartbeats of member {} (topic {}, group {}) work again", config.memberId(), config.topic(),
                         config.group());
                 heartbeatFailing = false;
             }
             apply(leases);
+            return next;
         } catch (SQLException | RuntimeException e) {
             if (!heartbeatFailing) {
                 LOG.warn("Heartbeat of member {} (topic {}, group {}) failed; retrying: {}", config.memberId(),
@@ -164,7 +200,21 @@ public final class TopicMember implements PartitionWorker.Owner {
             if (System.nanoTime() - lastHeartbeatNanos > config.sessionTimeout().toNanos()) {
                 loseAll();
             }
+            return config.heartbeatInterval();
         }
+    }
+
+    /** The heartbeat interval, or just after the earliest expiry of another member when that comes sooner. */
+    Duration untilNextHeartbeat(Duration nextExpiryOfOthers) {
+        Duration interval = config.heartbeatInterval();
+        if (nextExpiryOfOthers == null) {
+            return interval;
+        }
+        Duration atExpiry = nextExpiryOfOthers.plus(EXPIRY_MARGIN);
+        if (atExpiry.compareTo(EXPIRY_MARGIN) < 0) {
+            return EXPIRY_MARGIN;   // passed already (clocks, or it expired during this heartbeat): look again shortly
+        }
+        return atExpiry.compareTo(interval) < 0 ? atExpiry : interval;
     }
 
     /** Brings the workers in line with the leases the database returned. */
@@ -346,9 +396,15 @@ public final class TopicMember implements PartitionWorker.Owner {
             ended = false;
         }
         shutdownKeyPool();
+        if (tickListener != null) {
+            tickListener.stop();
+        }
         coordinator.interrupt();
         try {
             coordinator.join(5000);
+            if (tickThread != null && tickThread.isAlive()) {
+                tickThread.join(5000);   // ends within one wait for notifications; before the pool closes
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -57,6 +57,22 @@ final class TopicSql {
         }
     }
 
+    /**
+     * Time until the earliest expiry among the other members of the group, by the database's
+     * clock (negative when it has passed); null when the member is alone.
+     */
+    Duration nextExpiryOfOthers(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("select extract(epoch from min(m.expires_at) - clock_timestamp()) "
+                + "from pgq_topic.member m where m.topic_name = ? and m.group_name = ? and m.member_id <> ?")) {
+            bindMember(st);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                double seconds = rs.getDouble(1);
+                return rs.wasNull() ? null : Duration.ofNanos((long) (seconds * 1e9));
+            }
+        }
+    }
+
     boolean release(Connection c, int partition, long epoch) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT pgq_topic.release(?, ?, ?, ?, ?)")) {
             bindMember(st);
@@ -79,25 +95,6 @@ final class TopicSql {
             st.setString(1, io.pgq.core.TopicRouting.partitionQueue(topic, partition));
             st.setString(2, group);
             return single(st).getLong(1);
-        }
-    }
-
-    /** Up to {@code limit} events of the batch after {@code afterEvId}, in ev_id order. */
-    List<RawEvent> events(Connection c, long batchId, long afterEvId, int limit) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT ev_id, ev_time::text, ev_txid, coalesce(ev_retry, 0), "
-                + "ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4 FROM pgq.get_batch_events(?) "
-                + "WHERE ev_id > ? ORDER BY ev_id LIMIT ?")) {
-            st.setLong(1, batchId);
-            st.setLong(2, afterEvId);
-            st.setInt(3, limit);
-            List<RawEvent> events = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new RawEvent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
-                }
-            }
-            return events;
         }
     }
 

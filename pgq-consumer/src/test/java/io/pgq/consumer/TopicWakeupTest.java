@@ -1,0 +1,123 @@
+package io.pgq.consumer;
+
+import static io.pgq.consumer.TestSupport.execute;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgq.core.OutgoingEvent;
+import io.pgq.core.Pgq;
+import io.pgq.core.TopicRouting;
+import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PostgresExtension;
+import io.pgq.testing.TestDatabase;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * When a member looks: a tick wakes an idle partition long before its poll interval, and the
+ * partitions of a member that stopped heartbeating are taken right after its expiry rather than
+ * at the survivor's next regular heartbeat. Intervals are set far longer than the time allowed,
+ * so the tests fail without the mechanism and pass on a slow machine with it.
+ */
+class TopicWakeupTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
+
+    static TestDatabase db;
+    static Pgq pgq;
+    static TestSupport.Ticker ticker;
+    final List<TopicConsumer> members = new ArrayList<>();
+
+    @BeforeAll
+    static void start(TestDatabase database) {
+        db = database;
+        pgq = TestSupport.client(database);
+        ticker = new TestSupport.Ticker(database.dataSource(), false);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        ticker.close();
+        pgq.close();
+    }
+
+    @AfterEach
+    void closeMembers() {
+        members.forEach(m -> m.stop(Duration.ofSeconds(30)));
+    }
+
+    private static void createTopic(String topic, int partitions) throws SQLException {
+        pgq.topics().createTopic(topic, partitions);
+        for (int p = 0; p < partitions; p++) {
+            execute(db.dataSource(), "SELECT pgq.set_queue_config(?, 'ticker_max_lag', '0')", TopicRouting.partitionQueue(topic, p));
+        }
+    }
+
+    private TopicConsumer member(TopicConsumerConfig config, EventHandler<String> handler) {
+        TopicConsumer m = TopicConsumer.builder(pgq, config).otherwise(handler).build();
+        members.add(m);
+        m.start();
+        return m;
+    }
+
+    private static void await(Duration limit, String what, BooleanSupplier condition, Supplier<String> progress)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("%s within %s; so far: %s", what, limit, progress.get()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aTickWakesAnIdlePartitionLongBeforeItsPollInterval() throws Exception {
+        createTopic("tw_tick", 2);
+        AtomicInteger handled = new AtomicInteger();
+        TopicConsumer m = member(TopicConsumerConfig.builder("tw_tick", "grp").memberId("a")
+                .pollInterval(Duration.ofHours(1)).build(), e -> {
+                    handled.incrementAndGet();
+                    return Outcome.done();
+                });
+        await(Duration.ofSeconds(60), "the member takes both partitions", () -> m.partitions().size() == 2,
+                () -> m.partitions().toString());
+        for (int round = 1; round <= 3; round++) {   // after the first, the partitions wait out their hour-long poll
+            int expected = round * 4;
+            List<OutgoingEvent> events = new ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                events.add(OutgoingEvent.keyed("t", "key" + k, "round " + round));
+            }
+            pgq.topicProducer().sendAll("tw_tick", events);
+            await(Duration.ofSeconds(60), "round " + round + ": the ticks wake the partitions",
+                    () -> handled.get() >= expected, () -> handled.get() + " of " + expected + " events handled");
+        }
+        assertThat(handled.get()).isEqualTo(12);
+    }
+
+    @Test
+    void partitionsOfAnExpiredMemberAreTakenRightAfterItsExpiry() throws Exception {
+        createTopic("tw_expiry", 4);
+        // a member that heartbeats once with a 10 s session and is then gone (as after SIGKILL)
+        execute(db.dataSource(), "SELECT count(*) FROM pgq_topic.heartbeat('tw_expiry', 'grp', 'gone', interval '10 seconds')");
+        long gone = System.nanoTime();
+        TopicConsumer survivor = member(TopicConsumerConfig.builder("tw_expiry", "grp").memberId("survivor")
+                .sessionTimeout(Duration.ofSeconds(150)).heartbeatInterval(Duration.ofSeconds(50)).build(), e -> Outcome.done());
+        boolean joinedBeforeExpiry = survivor.partitions().isEmpty();
+        long started = System.nanoTime() - gone;
+        await(Duration.ofSeconds(40), "the survivor (heartbeat interval 50 s) takes the expired member's partitions",
+                () -> survivor.partitions().size() == 4, () -> survivor.partitions().toString());
+        System.out.printf("partitions of a member with a 10 s session taken %d ms after its heartbeat (survivor joined %s, after %d ms)%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - gone),
+                joinedBeforeExpiry ? "before its expiry" : "after its expiry", TimeUnit.NANOSECONDS.toMillis(started));
+    }
+}
