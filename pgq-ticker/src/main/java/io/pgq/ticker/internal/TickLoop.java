@@ -65,6 +65,7 @@ public final class TickLoop implements Runnable {
 
     private final Leadership leadership;
     private final ChangeWatch watch = new ChangeWatch();
+    private final SessionWatch sessions = new SessionWatch();
     /** After a change: how long passes go on regardless (the cap on the tick lag, plus a period). */
     private final Duration pendingWindow;
     private long lastChangeNanos = System.nanoTime();
@@ -205,7 +206,9 @@ public final class TickLoop implements Runnable {
      * by time alone yet: the last pass said when the next one is (schema revision 5 and later;
      * at most {@link #LONGEST_QUIET_PERIOD} ahead); with older schemas, no change was seen within
      * the pending window (recent events wait for their lag cap) and the last pass is less than
-     * {@link #QUIET_PASS_PERIOD} old. With the lease only (pgq-java schema).
+     * {@link #QUIET_PASS_PERIOD} old. A change whose look at the database's sessions
+     * ({@link SessionWatch}) finds that none of them can have written was elsewhere on the server:
+     * its snapshot becomes the reference. With the lease only (pgq-java schema).
      */
     private boolean quiet() throws SQLException {
         long now = System.nanoTime();
@@ -213,6 +216,12 @@ public final class TickLoop implements Runnable {
             return false;
         }
         if (watch.unchanged(currentSnapshot())) {
+            return true;
+        }
+        // something changed on the server: in this database, or elsewhere (a shared server)?
+        SessionWatch.Look look = sessions.look(connection);
+        if (look.quiet()) {
+            watch.passed(look.snapshot(), null);
             return true;
         }
         lastChangeNanos = now;
@@ -275,6 +284,7 @@ public final class TickLoop implements Runnable {
     private void lostLeadership() {
         leader = false;
         watch.reset();
+        sessions.reset();
         role = TickerRole.STANDBY;
         LOG.warn("Ticker for database {} lost its leadership (expired or taken over: {}); standing by",
                 name, leadership.describe());
@@ -301,6 +311,7 @@ public final class TickLoop implements Runnable {
     private void onFailure(Throwable failure) {
         boolean wasLeader = leader;
         watch.reset();
+        sessions.reset();
         disconnect();
         leader = false;
         if (SqlStates.isConnectionLost(failure)) {
@@ -337,6 +348,7 @@ public final class TickLoop implements Runnable {
 
     private void disconnect() {
         snapshotCheck = null;
+        sessions.disconnected();
         if (connection != null) {
             try {
                 connection.close();
