@@ -112,6 +112,69 @@ class TickerTest extends SchemaTestCase {
     }
 
     @Test
+    void tickerForAllQueuesDecidesAsTheOneQueueFormAndSaysWhenTheNextQueueIsDue() throws SQLException {
+        sql.execute("select pgq.create_queue('t_due_idle')");
+        long idle = sql.queueId("t_due_idle");
+        sql.execute("select pgq.ticker('t_due_idle')");  // a second tick: the back-off applies
+        sql.execute("select pgq.create_queue('t_due_busy')");
+        sql.execute("select pgq.set_queue_config('t_due_busy', 'ticker_max_count', '5')");
+        sql.execute("select pgq.set_queue_config('t_due_busy', 'ticker_max_lag', '1 hour')");
+        long busy = sql.queueId("t_due_busy");
+        sql.insert("t_due_busy", "warm-up");  // a fresh sequence's first value does not move it
+        sql.execute("select pgq.ticker('t_due_busy')");
+
+        setTickAge(idle, 1, "6 seconds");
+        setTickAge(idle, 2, "2 seconds");
+        sql.insert("t_due_busy", "1", "2", "3", "4");
+        setTickAge(busy, 2, "10 minutes");
+        assertThat(tickAll()).as("idle: lag 2 s < 2 x (4 s gap); busy: 4 < 5 events, lag 10 min < 1 hour")
+                .containsEntry("ticked", "0");
+        assertThat(Long.parseLong(tickAll().get("due"))).as("idle queue due at 2 x 4 s gap, in about 6 s")
+                .isBetween(3_000L, 6_000L);
+
+        setTickAge(idle, 2, "7 seconds");
+        setTickAge(idle, 1, "8 seconds");
+        Map<String, String> pass = tickAll();
+        assertThat(pass).as("idle: lag 7 s >= 2 x (1 s gap)").containsEntry("ticked", "1");
+        assertThat(Long.parseLong(pass.get("due"))).as("a queue just ticked is looked at again at half its lag cap")
+                .isBetween(1L, 1_500L);
+        assertThat(sql.record("select tick_id::text, tick_event_seq = pgq.seq_getval(queue_event_seq) as seq_now,"
+                        + " txid_snapshot_xmax(tick_snapshot) <= txid_current() as snapshot_past"
+                        + " from pgq.tick join pgq.queue on queue_id = tick_queue where tick_queue = ?"
+                        + " order by tick_id desc limit 1", idle))
+                .containsEntry("tick_id", "3").containsEntry("seq_now", "t").containsEntry("snapshot_past", "t");
+
+        setTickAge(idle, 3, "2 seconds");
+        setTickAge(busy, 2, "59 minutes 58 seconds");
+        assertThat(Long.parseLong(tickAll().get("due"))).as("busy queue at its lag cap, in about 2 s")
+                .isBetween(1_000L, 2_000L);
+        sql.insert("t_due_busy", "5");
+        assertThat(tickAll()).as("5 events").containsEntry("ticked", "1");
+        assertThat(sql.scalar("select max(tick_id)::text from pgq.tick where tick_queue = ?", busy)).isEqualTo("3");
+    }
+
+    @Test
+    void tickerForAllQueuesWithoutQueuesReportsNothingDue() throws SQLException {
+        assertThat(tickAll()).containsEntry("ticked", "0").containsEntry("due", "");
+    }
+
+    @Test
+    void tickerForAllQueuesRefusesAnImpossibleNewestTickAsTheOneQueueFormDoes() throws SQLException {
+        sql.createEagerQueue("t_all_broken");
+        sql.createEagerQueue("t_all_fine");
+        sql.execute("update pgq.tick set tick_snapshot = ((txid_current() + 1000) || ':' || (txid_current() + 1000) || ':')::txid_snapshot"
+                + " where tick_queue = ?", sql.queueId("t_all_broken"));
+        assertThat(sql.error("select pgq.ticker()")).startsWith("Invalid PgQ state: old xmin=");
+        assertThat(sql.scalar("select count(*)::text from pgq.tick where tick_queue = ?", sql.queueId("t_all_fine")))
+                .as("nothing ticked").isEqualTo("1");
+    }
+
+    /** One pgq.ticker() pass: the queues ticked and the pgq.ticker_next_due it left, in milliseconds. */
+    private Map<String, String> tickAll() throws SQLException {
+        return sql.record("select pgq.ticker()::text as ticked, current_setting('pgq.ticker_next_due', true) as due");
+    }
+
+    @Test
     void externalTickerInsertsTheGivenTickAndMovesSequencesForward() throws SQLException {
         sql.createEagerQueue("t_ext");
         sql.execute("select pgq.set_queue_config('t_ext', 'external_ticker', 'true')");

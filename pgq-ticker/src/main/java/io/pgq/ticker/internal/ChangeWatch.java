@@ -7,7 +7,7 @@ package io.pgq.ticker.internal;
  * except for the pass's own transaction, no other transaction (in any database of the server)
  * has started writing or ended since the pass began, so no event can have arrived and a new pass
  * would decide exactly what the last one did, but for time (idle ticks, lag caps: the caller
- * still runs a pass now and then). Reading the snapshot is one cheap statement, where a pass
+ * still runs a pass when the last one said the next queue is due). Reading the snapshot is one cheap statement, where a pass
  * reads every queue. Not thread-safe; used by the tick loop's thread.
  */
 final class ChangeWatch {
@@ -22,6 +22,20 @@ final class ChangeWatch {
         this.xmax = Long.parseLong(parts[1]);
         this.xip = parts[2];
         this.ownXid = ownXid == null ? -1 : ownXid;
+    }
+
+    /**
+     * After another transaction of the ticker's own (a lease renewal) that started from
+     * {@code snapshot} and wrote as {@code ownXid}: when nothing but the last pass happened
+     * before it, it becomes the new reference and true is returned; otherwise false (something
+     * else happened: the caller runs a pass, which sets the reference anew).
+     */
+    boolean rebase(String snapshot, Long ownXid) {
+        if (!unchanged(snapshot)) {
+            return false;
+        }
+        passed(snapshot, ownXid);
+        return true;
     }
 
     /** Forgets the last pass (after a failure, or when leadership changes): the next check says "changed". */

@@ -23,6 +23,7 @@ final class Leadership {
     private boolean leased;
     private long epoch;
     private long renewAtNanos;
+    private Seen renewal;
 
     Leadership(TickerConfig config, String name) {
         this.config = config;
@@ -64,30 +65,49 @@ final class Leadership {
     }
 
     /**
+     * What the last renewal's transaction saw (its snapshot and own xid), once: the tick loop
+     * tells it to its {@link ChangeWatch} so that the renewal itself does not count as a change.
+     * {@code null} when no renewal happened since the last call.
+     */
+    Seen takeRenewal() {
+        Seen seen = renewal;
+        renewal = null;
+        return seen;
+    }
+
+    /** A transaction of the ticker's own: the snapshot it started from and its xid (null: wrote nothing). */
+    record Seen(String snapshot, Long ownXid) {
+    }
+
+    /**
      * One tick pass. {@code ticked} is the number of queues ticked, or {@code null} when the
      * lease is no longer this instance's (nothing was ticked); with the lease, {@code snapshot}
      * and {@code ownXid} tell a {@link ChangeWatch} what the pass saw (both {@code null} on the
-     * reference extension).
+     * reference extension); {@code nextDueMillis} is when the next queue becomes due by time
+     * alone, as {@code pgq.ticker()} of schema revision 5 and later reports it ({@code null}:
+     * not reported, or no queue).
      */
-    record Pass(Long ticked, String snapshot, Long ownXid) {
+    record Pass(Long ticked, String snapshot, Long ownXid, Long nextDueMillis) {
     }
 
     Pass tick(Connection c) throws SQLException {
         if (!leased) {
             try (PreparedStatement st = c.prepareStatement("SELECT pgq.ticker()"); ResultSet rs = st.executeQuery()) {
                 rs.next();
-                return new Pass(rs.getLong(1), null, null);
+                return new Pass(rs.getLong(1), null, null, null);
             }
         }
         try (PreparedStatement st = c.prepareStatement(
-                "SELECT ticked, snapshot, own_xid FROM pgq._ticker_leased(?, ?, ?, ?::interval)")) {
+                "SELECT ticked, snapshot, own_xid, pg_catalog.current_setting('pgq.ticker_next_due', true)"
+                        + " FROM pgq._ticker_leased(?, ?, ?, ?::interval)")) {
             st.setLong(1, config.leaderLockKey());
             st.setString(2, owner);
             st.setLong(3, epoch);
             st.setString(4, config.maxTickLag() == null ? null : micros(config.maxTickLag().toNanos()));
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                return new Pass(rs.getObject(1, Long.class), rs.getString(2), rs.getObject(3, Long.class));
+                return new Pass(rs.getObject(1, Long.class), rs.getString(2), rs.getObject(3, Long.class),
+                        millis(rs.getString(4)));
             }
         }
     }
@@ -113,7 +133,9 @@ final class Leadership {
 
     private Long take(Connection c) throws SQLException {
         long now = System.nanoTime();
-        try (PreparedStatement st = c.prepareStatement("SELECT pgq._ticker_lease_take(?, ?, ?::interval)")) {
+        // the snapshot is the statement's (taken before the function runs), the xid the renewal's
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq._ticker_lease_take(?, ?, ?::interval),"
+                + " pg_catalog.txid_current_if_assigned(), pg_catalog.pg_current_snapshot()::text")) {
             st.setLong(1, config.leaderLockKey());
             st.setString(2, owner);
             st.setString(3, micros(config.leaderLease().toNanos()));
@@ -124,8 +146,21 @@ final class Leadership {
                     return null;
                 }
                 renewAtNanos = now + config.leaderLease().toNanos() / 3;
+                renewal = new Seen(rs.getString(3), rs.getObject(2, Long.class));
                 return taken;
             }
+        }
+    }
+
+    /** The pass's pgq.ticker_next_due (milliseconds), or null when the schema left none. */
+    private static Long millis(String setting) {
+        if (setting == null || setting.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(setting);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

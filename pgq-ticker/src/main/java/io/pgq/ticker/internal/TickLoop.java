@@ -9,10 +9,12 @@ import io.pgq.core.internal.ServiceLoop;
 import io.pgq.schema.internal.SqlStates;
 import io.pgq.ticker.TickerRole;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,20 +51,33 @@ public final class TickLoop implements Runnable {
     private volatile long lastReachedNanos = System.nanoTime();
 
     /**
-     * Longest time between two tick passes while nothing happens on the server: the passes that
-     * find only idle ticks and lag caps due by time.
+     * Longest time between two tick passes while nothing happens on the server, when the schema
+     * does not say when the next queue is due (revision 4 and earlier): idle ticks and lag caps
+     * of queues are due by time alone.
      */
     static final Duration QUIET_PASS_PERIOD = Duration.ofSeconds(1);
 
+    /**
+     * Longest time between two tick passes while nothing happens on the server, when the schema
+     * says when the next queue is due: a safety net only.
+     */
+    static final Duration LONGEST_QUIET_PERIOD = Duration.ofSeconds(10);
+
     private final Leadership leadership;
     private final ChangeWatch watch = new ChangeWatch();
+    private final SessionWatch sessions = new SessionWatch();
     /** After a change: how long passes go on regardless (the cap on the tick lag, plus a period). */
     private final Duration pendingWindow;
-    private long lastPassNanos = System.nanoTime();
     private long lastChangeNanos = System.nanoTime();
+    /** When a pass is due by time alone (the last pass's report, or the fallback period). */
+    private long nextDueNanos = System.nanoTime();
     private Connection connection;
+    /** The change check, prepared once per connection (it runs every tick period). */
+    private PreparedStatement snapshotCheck;
     /** Whether the schema sends the tick notification itself; asked when becoming the leader. */
     private boolean schemaNotifies;
+    /** Whether the schema's pgq.ticker() says when the next queue is due (revision 5 and later). */
+    private boolean dueReported;
     private boolean warnedNoSchema;
 
     public TickLoop(String name, DataSource dataSource, TickerConfig config, MetricRegistry metrics) {
@@ -106,7 +121,9 @@ public final class TickLoop implements Runnable {
                 lostLeadership();
                 return true;
             }
-            if (quiet()) {
+            Leadership.Seen renewal = leadership.takeRenewal();
+            boolean renewedQuietly = renewal == null || watch.rebase(renewal.snapshot(), renewal.ownXid());
+            if (renewedQuietly && quiet()) {
                 reached();
                 sleep(config.tickPeriod());
                 return true;
@@ -168,6 +185,7 @@ public final class TickLoop implements Runnable {
     private boolean tryBecomeLeader() throws SQLException {
         String version = scalar("SELECT pgq.version()");
         schemaNotifies = version != null && version.contains("pgq-java");
+        dueReported = schemaNotifies && revision(version) >= 5;
         if (!leadership.tryTake(connection, schemaNotifies)) {
             return false;
         }
@@ -183,32 +201,60 @@ public final class TickLoop implements Runnable {
     }
 
     /**
-     * Whether this period's pass can be skipped: nothing but the last pass itself has happened on
-     * the server since it began ({@link ChangeWatch}), no change was seen within the pending
-     * window (events that arrived recently wait for their lag cap: passes go on until it is
-     * reached), and the last pass is less than {@link #QUIET_PASS_PERIOD} old (idle ticks and lag
-     * caps of queues are due by time alone). With the lease only (pgq-java schema).
+     * Whether this period's pass can be skipped: nothing but the ticker's own transactions has
+     * happened on the server since the last pass began ({@link ChangeWatch}), and no queue is due
+     * by time alone yet: the last pass said when the next one is (schema revision 5 and later;
+     * at most {@link #LONGEST_QUIET_PERIOD} ahead); with older schemas, no change was seen within
+     * the pending window (recent events wait for their lag cap) and the last pass is less than
+     * {@link #QUIET_PASS_PERIOD} old. A change whose look at the database's sessions
+     * ({@link SessionWatch}) finds that none of them can have written was elsewhere on the server:
+     * its snapshot becomes the reference. With the lease only (pgq-java schema).
      */
     private boolean quiet() throws SQLException {
         long now = System.nanoTime();
-        if (!leadership.isLeased() || now - lastPassNanos >= QUIET_PASS_PERIOD.toNanos()
-                || now - lastChangeNanos < pendingWindow.toNanos()) {
+        if (!leadership.isLeased() || now - nextDueNanos >= 0) {
             return false;
         }
-        if (watch.unchanged(scalar("SELECT pg_catalog.pg_current_snapshot()::text"))) {
+        if (watch.unchanged(currentSnapshot())) {
+            return true;
+        }
+        // something changed on the server: in this database, or elsewhere (a shared server)?
+        SessionWatch.Look look = sessions.look(connection);
+        if (look.quiet()) {
+            watch.passed(look.snapshot(), null);
             return true;
         }
         lastChangeNanos = now;
         return false;
     }
 
+    private String currentSnapshot() throws SQLException {
+        if (snapshotCheck == null) {
+            snapshotCheck = connection.prepareStatement("SELECT pg_catalog.pg_current_snapshot()::text");
+        }
+        try (ResultSet rs = snapshotCheck.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** When the next pass is due by time alone, after a pass that began at {@code start}. */
+    private long nextDue(long start, Long reportedMillis) {
+        if (reportedMillis != null) {
+            return start + Math.min(TimeUnit.MILLISECONDS.toNanos(reportedMillis), LONGEST_QUIET_PERIOD.toNanos());
+        }
+        if (System.nanoTime() - lastChangeNanos < pendingWindow.toNanos()) {
+            return start;
+        }
+        return start + QUIET_PASS_PERIOD.toNanos();
+    }
+
     /** One guarded tick pass; false when the leadership was lost (nothing was ticked). */
     private boolean tick() throws SQLException {
         Leadership.Pass pass;
+        long start = System.nanoTime();
         try (Timer.Context ignored = tickPass.time()) {
             pass = leadership.tick(connection);
         }
-        lastPassNanos = System.nanoTime();
         Long ticked = pass.ticked();
         if (ticked == null) {
             return false;
@@ -216,6 +262,7 @@ public final class TickLoop implements Runnable {
         if (pass.snapshot() != null) {
             watch.passed(pass.snapshot(), pass.ownXid());
         }
+        nextDueNanos = nextDue(start, dueReported ? pass.nextDueMillis() : null);
         if (ticked > 0) {
             ticks.mark(ticked);
             if (config.notifyConsumers() && !schemaNotifies) {
@@ -225,9 +272,19 @@ public final class TickLoop implements Runnable {
         return true;
     }
 
+    /** The pgq-java schema revision in a version such as {@code 3.5.2-pgq-java.5}; -1 if none. */
+    static int revision(String version) {
+        try {
+            return Integer.parseInt(version.substring(version.lastIndexOf('.') + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private void lostLeadership() {
         leader = false;
         watch.reset();
+        sessions.reset();
         role = TickerRole.STANDBY;
         LOG.warn("Ticker for database {} lost its leadership (expired or taken over: {}); standing by",
                 name, leadership.describe());
@@ -254,6 +311,7 @@ public final class TickLoop implements Runnable {
     private void onFailure(Throwable failure) {
         boolean wasLeader = leader;
         watch.reset();
+        sessions.reset();
         disconnect();
         leader = false;
         if (SqlStates.isConnectionLost(failure)) {
@@ -289,6 +347,8 @@ public final class TickLoop implements Runnable {
     }
 
     private void disconnect() {
+        snapshotCheck = null;
+        sessions.disconnected();
         if (connection != null) {
             try {
                 connection.close();

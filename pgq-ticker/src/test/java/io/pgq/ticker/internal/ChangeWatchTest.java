@@ -26,4 +26,19 @@ class ChangeWatchTest {
         w.reset();
         assertThat(w.unchanged("100:105:100,102")).isFalse();
     }
+
+    @Test
+    void aRenewalOfTheTickersOwnBecomesTheReferenceOnlyWhenNothingElseHappened() {
+        ChangeWatch w = new ChangeWatch();
+        assertThat(w.rebase("100:105:100", 105L)).as("before any pass").isFalse();
+
+        w.passed("100:105:100", null);
+        assertThat(w.rebase("100:105:100", 105L)).as("renewal started from the pass's snapshot").isTrue();
+        assertThat(w.unchanged("100:106:100")).as("the renewal's own commit is no change").isTrue();
+        assertThat(w.unchanged("100:107:100")).as("one more transaction").isFalse();
+
+        w.passed("100:105:100", null);
+        assertThat(w.rebase("100:106:100", 106L)).as("someone took 105 before the renewal").isFalse();
+        assertThat(w.unchanged("100:105:100")).as("the reference stays the pass's").isTrue();
+    }
 }

@@ -110,57 +110,108 @@ $$;
 
 -- pgq.ticker(): ticks every queue that has neither an external ticker nor a paused one,
 -- in name order, in one transaction.  Returns the number of queues that got a tick.
+-- pgq-java: also leaves, in the transaction-local setting pgq.ticker_next_due, in how many
+-- milliseconds the next queue becomes due by time alone if no event arrives ('' when none
+-- is: no queue), so that a ticker can skip passes until then (docs/design/ticker.md).
 create or replace function pgq.ticker()
 returns bigint
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    r       record;
-    v_count bigint := 0;
     v_cap   interval := pgq._ticker_max_lag_cap();
+    v_txid  bigint;
+    r       record;
+    v_name  text;
+    v_count bigint := 0;
 begin
-    -- One statement finds the queues that may need a tick (a superset of what
-    -- pgq.ticker(name) decides: two index probes of pgq.tick and one sequence read per
-    -- queue); only those get the full per-queue check.  Keeps a pass over many idle queues
-    -- cheap enough to run every few milliseconds.
-    for r in
-        select q.queue_name
+    -- One statement reads every queue once (its newest tick: one index probe; its event
+    -- sequence: one read; the tick before the newest only for an idle queue past half its
+    -- lag cap and short of its idle period) and decides, as pgq.ticker(name) does, which
+    -- queues need a tick now, and when the next of the others will by time alone.  No loop
+    -- runs over idle queues.
+    with s as materialized (
+        select q.queue_id, q.queue_name, q.queue_ticker_max_count as max_count,
+               least(q.queue_ticker_max_lag, v_cap) as max_lag, q.queue_ticker_idle_period as idle,
+               last.tick_id, last.tick_time, last.tick_snapshot, last.tick_event_seq,
+               coalesce(pg_sequence_last_value(q.queue_event_seq::regclass), 1) as event_seq,
+               now() - last.tick_time as lag
           from pgq.queue q
           left join lateral (
-                select t.tick_id, t.tick_time, t.tick_event_seq
+                select t.tick_id, t.tick_time, t.tick_event_seq, t.tick_snapshot
                   from pgq.tick t
                  where t.tick_queue = q.queue_id
                  order by t.tick_queue desc, t.tick_id desc
                  limit 1) last on true
-          left join lateral (
-                select t.tick_time
-                  from pgq.tick t
-                 where t.tick_queue = q.queue_id
-                   and t.tick_id < last.tick_id
-                 order by t.tick_queue desc, t.tick_id desc
-                 limit 1) prev on true
-         cross join lateral (
-                select coalesce(pg_sequence_last_value(q.queue_event_seq::regclass), 1) - last.tick_event_seq as new_events,
-                       now() - last.tick_time as lag) s
          where not q.queue_external_ticker
            and not q.queue_ticker_paused
-           and (last.tick_id is null
-                or s.new_events < 0
-                or (s.new_events > 0
-                    and (s.new_events >= q.queue_ticker_max_count
-                         or s.lag >= least(q.queue_ticker_max_lag, v_cap)))
-                or (s.new_events = 0
-                    and s.lag >= least(q.queue_ticker_max_lag, v_cap) / 2
-                    and (prev.tick_time is null
-                         or s.lag >= 2 * (last.tick_time - prev.tick_time)
-                         or s.lag >= q.queue_ticker_idle_period)))
-         order by q.queue_name
-    loop
-        if pgq.ticker(r.queue_name) is not null then
-            v_count := v_count + 1;
+    ), n as (
+        select s.*, s.event_seq - s.tick_event_seq as new_events from s
+    ), d as materialized (
+        select s.*,
+               case
+                   when s.tick_id is null or s.new_events < 0 or s.new_events >= s.max_count then interval '0'
+                   when s.new_events > 0 then s.max_lag - s.lag
+                   when s.lag < s.max_lag / 2 or s.lag >= s.idle then s.max_lag / 2 - s.lag
+                   -- idle, past half the lag cap: due at twice the last gap (no gap: now)
+                   else least(s.idle,
+                              coalesce(2 * (s.tick_time - (select t.tick_time
+                                                             from pgq.tick t
+                                                            where t.tick_queue = s.queue_id
+                                                              and t.tick_id < s.tick_id
+                                                            order by t.tick_queue desc, t.tick_id desc
+                                                            limit 1)),
+                                       interval '0')) - s.lag
+               end as due_in
+          from n s
+    )
+    select array_agg(d.queue_id order by d.queue_name) filter (where d.due_in <= interval '0') as ids,
+           array_agg(d.queue_name order by d.queue_name) filter (where d.due_in <= interval '0') as names,
+           array_agg(d.event_seq order by d.queue_name) filter (where d.due_in <= interval '0') as seqs,
+           bool_or(d.tick_id is null or d.new_events < 0) filter (where d.due_in <= interval '0') as odd,
+           max(txid_snapshot_xmax(d.tick_snapshot)) filter (where d.due_in <= interval '0') as last_xmax,
+           least(min(d.due_in) filter (where d.due_in > interval '0'),
+                 min(d.max_lag / 2) filter (where d.due_in <= interval '0')) as next_due
+      into r
+      from d;
+
+    if r.ids is not null then
+        v_txid := txid_current();
+        if r.odd or r.last_xmax > v_txid then
+            -- a first tick, a sequence gone back or a dubious newest tick: each queue's own
+            -- pgq.ticker(name) decides, warns or refuses as the reference does
+            foreach v_name in array r.names loop
+                if pgq.ticker(v_name) is not null then
+                    v_count := v_count + 1;
+                end if;
+            end loop;
+        else
+            -- the usual case: one statement inserts every due queue's tick and announces it
+            -- (what pgq.ticker(name) does for each: a tick id from the queue's tick sequence,
+            -- the event sequence read above, the current snapshot)
+            with due as (
+                select u.queue_id, u.queue_name, u.event_seq, u.ord
+                  from unnest(r.ids, r.names, r.seqs) with ordinality as u(queue_id, queue_name, event_seq, ord)
+            ), ins as (
+                insert into pgq.tick (tick_queue, tick_id, tick_event_seq)
+                select due.queue_id, nextval(q.queue_tick_seq::regclass), due.event_seq
+                  from due
+                  join pgq.queue q on q.queue_id = due.queue_id
+                 order by due.ord
+                returning tick_queue
+            )
+            select count(pg_notify('pgq_tick', due.queue_name))
+              into v_count
+              from (select due.queue_name from due join ins on ins.tick_queue = due.queue_id order by due.ord) due;
         end if;
-    end loop;
+    end if;
+    -- a queue ticked now is due again no sooner than half its lag cap (the next pass knows more)
+    perform set_config('pgq.ticker_next_due',
+                       case when r.next_due is not null
+                            then ceil(extract(epoch from greatest(r.next_due, interval '0')) * 1000)::bigint::text
+                            else ''
+                       end,
+                       true);
     return v_count;
 end;
 $$;
