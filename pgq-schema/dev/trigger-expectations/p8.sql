@@ -22,7 +22,14 @@ insert into h1 values (6, 'nön-ascii ✓', 'x' || chr(127), true, null, null, n
 insert into h1 values (7, '%1$s%%', '"', null, null, null, null, null, null, ' sp ', null, null);
 update h1 set bb = not bb, n = n + 1 where id in (1, 2, 4);
 update h1 set "a%1$s" = "a%1$s" || '}' where id = 6;
-delete from h1 where id in (1, 3, 4, 5, 6, 7);
+-- one statement per row: a multi-row DELETE visits updated rows in their physical order, which
+-- differs between PostgreSQL versions
+delete from h1 where id = 1;
+delete from h1 where id = 3;
+delete from h1 where id = 4;
+delete from h1 where id = 5;
+delete from h1 where id = 6;
+delete from h1 where id = 7;
 select id, t, d, e1, e2, e3, e4 from ev_log order by id;
 truncate ev_log restart identity;
 -- one column; a key that is not the first column; a table without primary key
