@@ -123,8 +123,7 @@ class TickerTest extends SchemaTestCase {
         sql.insert("t_due_busy", "warm-up");  // a fresh sequence's first value does not move it
         sql.execute("select pgq.ticker('t_due_busy')");
 
-        setTickAge(idle, 1, "6 seconds");
-        setTickAge(idle, 2, "2 seconds");
+        setTickAges(idle, "6 seconds", "2 seconds");  // one statement: the gap is exactly 4 s
         sql.insert("t_due_busy", "1", "2", "3", "4");
         setTickAge(busy, 2, "10 minutes");
         assertThat(tickAll()).as("idle: lag 2 s < 2 x (4 s gap); busy: 4 < 5 events, lag 10 min < 1 hour")
@@ -132,8 +131,7 @@ class TickerTest extends SchemaTestCase {
         assertThat(Long.parseLong(tickAll().get("due"))).as("idle queue due at 2 x 4 s gap, in about 6 s")
                 .isBetween(3_000L, 6_000L);
 
-        setTickAge(idle, 2, "7 seconds");
-        setTickAge(idle, 1, "8 seconds");
+        setTickAges(idle, "8 seconds", "7 seconds");
         Map<String, String> pass = tickAll();
         assertThat(pass).as("idle: lag 7 s >= 2 x (1 s gap)").containsEntry("ticked", "1");
         assertThat(Long.parseLong(pass.get("due"))).as("a queue just ticked is looked at again at half its lag cap")
@@ -249,6 +247,12 @@ class TickerTest extends SchemaTestCase {
         sql.execute("update pgq.tick set tick_snapshot = ((txid_current() + 1000) || ':' || (txid_current() + 1000) || ':')::txid_snapshot"
                 + " where tick_queue = ?", qid);
         assertThat(sql.error("select pgq.ticker('t_broken')")).startsWith("Invalid PgQ state: old xmin=");
+    }
+
+    /** Ages ticks 1 and 2 of a queue from one {@code now()}, so that their gap is exactly the difference. */
+    private void setTickAges(long queueId, String firstAge, String secondAge) throws SQLException {
+        sql.execute("update pgq.tick set tick_time = now() - (case tick_id when 1 then ? else ? end)::interval"
+                + " where tick_queue = ? and tick_id in (1, 2)", firstAge, secondAge, queueId);
     }
 
     private void setTickAge(long queueId, long tickId, String age) throws SQLException {
