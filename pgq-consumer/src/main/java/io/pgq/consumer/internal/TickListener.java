@@ -1,12 +1,9 @@
 package io.pgq.consumer.internal;
 
 import io.pgq.core.internal.ServiceLoop;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,32 +17,29 @@ import org.slf4j.LoggerFactory;
  */
 final class TickListener implements Runnable {
 
-    static final String CHANNEL = "pgq_tick";
     private static final Logger LOG = LoggerFactory.getLogger(TickListener.class);
     private static final int WAIT_MILLIS = 250;
 
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
-    private final DataSource dataSource;
     private final String queue;
-    private final String consumer;
     private final Wakeup wakeup;
+    private final TickChannel channel;
     private final ServiceLoop loop;
     private volatile boolean stopped;
-    private Connection connection;
-    private PGConnection pg;
 
     TickListener(DataSource dataSource, ConsumerContext ctx, Wakeup wakeup) {
-        this.dataSource = dataSource;
         this.queue = ctx.queue();
-        this.consumer = ctx.consumer();
         this.wakeup = wakeup;
-        this.loop = ServiceLoop.builder("listening for ticks on channel " + CHANNEL + ctx.where()
+        // ticks may have been missed while not listening
+        this.channel = new TickChannel(dataSource, "queue " + ctx.queue() + ", consumer " + ctx.consumer(),
+                wakeup::signal);
+        this.loop = ServiceLoop.builder("listening for ticks on channel " + TickChannel.NAME + ctx.where()
                         + " (consumers poll every poll interval meanwhile)", LOG, this::waitForNotifications)
                 .stopping(() -> stopped)
                 .backoff(FIRST_BACKOFF, ctx.config().maxErrorBackoff())
                 .unhealthyAfter(ctx.config().unhealthyAfter())
-                .onFailure(failure -> disconnect())
+                .onFailure(failure -> channel.close())
                 .build();
     }
 
@@ -60,13 +54,11 @@ final class TickListener implements Runnable {
     @Override
     public void run() {
         loop.run();
-        disconnect();
+        channel.close();
     }
 
     private boolean waitForNotifications() throws SQLException {
-        listen();
-        PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
-        if (notifications != null && concernsUs(notifications)) {
+        if (concernsUs(channel.await(WAIT_MILLIS))) {
             wakeup.signal();
         }
         return true;
@@ -80,33 +72,5 @@ final class TickListener implements Runnable {
             }
         }
         return false;
-    }
-
-    private void listen() throws SQLException {
-        if (connection != null) {
-            return;
-        }
-        connection = dataSource.getConnection();
-        connection.setAutoCommit(true);
-        try (Statement st = connection.createStatement()) {
-            st.execute("LISTEN " + CHANNEL);
-        }
-        pg = connection.unwrap(PGConnection.class);
-        LOG.debug("Listening on channel {} (queue: {}, consumer: {})", CHANNEL, queue, consumer);
-        wakeup.signal();   // ticks may have been missed while not listening
-    }
-
-    private void disconnect() {
-        Connection c = connection;
-        connection = null;
-        pg = null;
-        if (c != null) {
-            try (c; Statement st = c.createStatement()) {
-                st.execute("UNLISTEN *");
-            } catch (SQLException | RuntimeException e) {
-                LOG.debug("Closing the listening connection failed (queue: {}, consumer: {}): {}", queue, consumer,
-                        e.getMessage());
-            }
-        }
     }
 }

@@ -1,13 +1,11 @@
 package io.pgq.consumer.internal.topic;
 
+import io.pgq.consumer.internal.TickChannel;
 import io.pgq.core.internal.ServiceLoop;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.IntConsumer;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,30 +20,28 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionTickListener implements Runnable {
 
-    static final String CHANNEL = "pgq_tick";
     /** Value of {@code wake} for "every partition". */
     static final int ALL = -1;
     private static final Logger LOG = LoggerFactory.getLogger(PartitionTickListener.class);
     private static final int WAIT_MILLIS = 250;
 
-    private final DataSource dataSource;
     private final String prefix;
     private final IntConsumer wake;
+    private final TickChannel channel;
     private final ServiceLoop loop;
     private volatile boolean stopped;
-    private Connection connection;
-    private PGConnection pg;
 
     /** Wakes {@code wake.accept(partition)} for ticks of the partitions of {@code topic}, {@link #ALL} for any queue. */
     PartitionTickListener(DataSource dataSource, String topic, IntConsumer wake) {
-        this.dataSource = dataSource;
         this.prefix = topic + ".p";
         this.wake = wake;
-        this.loop = ServiceLoop.builder("listening for ticks of topic " + topic + " on channel " + CHANNEL
+        // ticks may have been missed while not listening
+        this.channel = new TickChannel(dataSource, "partitions of topic " + topic, () -> wake.accept(ALL));
+        this.loop = ServiceLoop.builder("listening for ticks of topic " + topic + " on channel " + TickChannel.NAME
                         + " (partitions poll every poll interval meanwhile)", LOG, this::waitForNotifications)
                 .stopping(() -> stopped)
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))
-                .onFailure(failure -> disconnect())
+                .onFailure(failure -> channel.close())
                 .build();
     }
 
@@ -56,18 +52,14 @@ final class PartitionTickListener implements Runnable {
     @Override
     public void run() {
         loop.run();
-        disconnect();
+        channel.close();
     }
 
     private boolean waitForNotifications() throws SQLException {
-        listen();
-        PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
-        if (notifications != null) {
-            for (PGNotification n : notifications) {
-                int partition = partitionOf(n.getParameter());
-                if (partition != Integer.MIN_VALUE) {
-                    wake.accept(partition);
-                }
+        for (PGNotification n : channel.await(WAIT_MILLIS)) {
+            int partition = partitionOf(n.getParameter());
+            if (partition != Integer.MIN_VALUE) {
+                wake.accept(partition);
             }
         }
         return true;
@@ -90,32 +82,5 @@ final class PartitionTickListener implements Runnable {
             k = k * 10 + (ch - '0');
         }
         return k;
-    }
-
-    private void listen() throws SQLException {
-        if (connection != null) {
-            return;
-        }
-        connection = dataSource.getConnection();
-        connection.setAutoCommit(true);
-        try (Statement st = connection.createStatement()) {
-            st.execute("listen " + CHANNEL);
-        }
-        pg = connection.unwrap(PGConnection.class);
-        LOG.debug("Listening on channel {} for the partitions of {}", CHANNEL, prefix);
-        wake.accept(ALL);   // ticks may have been missed while not listening
-    }
-
-    private void disconnect() {
-        Connection c = connection;
-        connection = null;
-        pg = null;
-        if (c != null) {
-            try (c; Statement st = c.createStatement()) {
-                st.execute("unlisten *");
-            } catch (SQLException | RuntimeException e) {
-                LOG.debug("Closing the listening connection for {} failed: {}", prefix, e.getMessage());
-            }
-        }
     }
 }
