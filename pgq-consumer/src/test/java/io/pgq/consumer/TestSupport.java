@@ -44,6 +44,15 @@ final class TestSupport {
     }
 
     /** Ticks every queue that needs it and moves due retries back, like the ticker daemon would. */
+    /** Creates a topic whose partitions tick as soon as they have an event ({@code ticker_max_lag} 0). */
+    static void createEagerTopic(Pgq pgq, DataSource ds, String topic, int partitions) throws SQLException {
+        pgq.topics().createTopic(topic, partitions);
+        for (int p = 0; p < partitions; p++) {
+            execute(ds, "SELECT pgq.set_queue_config(?, 'ticker_max_lag', '0')",
+                    io.pgq.core.TopicRouting.partitionQueue(topic, p));
+        }
+    }
+
     static void tick(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);

@@ -56,10 +56,7 @@ class TopicGroupOpsTest {
     }
 
     private static void createTopic(String topic, int partitions) throws SQLException {
-        pgq.topics().createTopic(topic, partitions);
-        for (int p = 0; p < partitions; p++) {
-            execute(db.dataSource(), "SELECT pgq.set_queue_config(?, 'ticker_max_lag', '0')", TopicRouting.partitionQueue(topic, p));
-        }
+        TestSupport.createEagerTopic(pgq, db.dataSource(), topic, partitions);
     }
 
     private static TopicConsumerConfig.Builder config(String topic, String member) {

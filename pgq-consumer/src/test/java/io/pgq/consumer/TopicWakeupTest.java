@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.Pgq;
-import io.pgq.core.TopicRouting;
 import io.pgq.schema.PgqSchema;
 import io.pgq.testing.PostgresExtension;
 import io.pgq.testing.TestDatabase;
@@ -58,10 +57,7 @@ class TopicWakeupTest {
     }
 
     private static void createTopic(String topic, int partitions) throws SQLException {
-        pgq.topics().createTopic(topic, partitions);
-        for (int p = 0; p < partitions; p++) {
-            execute(db.dataSource(), "SELECT pgq.set_queue_config(?, 'ticker_max_lag', '0')", TopicRouting.partitionQueue(topic, p));
-        }
+        TestSupport.createEagerTopic(pgq, db.dataSource(), topic, partitions);
     }
 
     private TopicConsumer member(TopicConsumerConfig config, EventHandler<String> handler) {
