@@ -59,6 +59,7 @@ class MetricsPortTest {
 
     @Test
     void tailAndDemoServeMetricsAndHealth(TestDatabase db) throws Exception {
+        CliProcess.assumeReceivable("INT");
         PgqSchema.install(db.dataSource());
         try (Pgq pgq = Pgq.create(PgqConfig.builder().dataSource(db.dataSource()).build())) {
             pgq.admin().createQueue("watched");

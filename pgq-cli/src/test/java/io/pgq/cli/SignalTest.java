@@ -31,6 +31,7 @@ class SignalTest {
     @ParameterizedTest
     @ValueSource(strings = {"INT", "TERM"})
     void tailUnregistersItsTemporaryConsumer(String signal) throws Exception {
+        CliProcess.assumeReceivable(signal);
         try (Pgq pgq = Pgq.create(PgqConfig.builder().dataSource(db.dataSource()).build())) {
             pgq.admin().createQueue("tailed");
             try (CliProcess tail = CliProcess.start("tail-" + signal, "tail", "tailed", "--db", CliTest.url(db))) {
@@ -50,6 +51,7 @@ class SignalTest {
     @ParameterizedTest
     @ValueSource(strings = {"INT", "TERM"})
     void demoDropsItsQueuesAndConsumers(String signal) throws Exception {
+        CliProcess.assumeReceivable(signal);
         try (Pgq pgq = Pgq.create(PgqConfig.builder().dataSource(db.dataSource()).build());
              CliProcess demo = CliProcess.start("demo-" + signal, "demo", "--rate", "50", "--db", CliTest.url(db))) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(demo.output())

@@ -105,6 +105,7 @@ class TopicCliTest {
 
     @Test
     void tailsInOneGroupShareThePartitionsAndLeaveOnSignals(TestDatabase db) throws Exception {
+        CliProcess.assumeReceivable("INT");
         String url = url(db);
         assertThat(run(null, "install", "--db", url).exitCode()).isZero();
         assertThat(run(null, "topic", "create", "orders", "--partitions", "4", "--db", url).exitCode()).isZero();

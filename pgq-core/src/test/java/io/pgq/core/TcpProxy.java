@@ -48,6 +48,19 @@ final class TcpProxy implements AutoCloseable {
         server = listen(port);
     }
 
+    /**
+     * Tracks a socket of a connection accepted by {@code listening}, unless a {@link #cut()} closed
+     * that listener meanwhile (then the socket is closed): no connection escapes a cut.
+     */
+    private synchronized boolean keep(ServerSocket listening, Socket socket) throws IOException {
+        if (listening.isClosed()) {
+            socket.close();
+            return false;
+        }
+        sockets.add(socket);
+        return true;
+    }
+
     private ServerSocket listen(int onPort) throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
@@ -62,9 +75,14 @@ final class TcpProxy implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
+                if (!keep(s, client)) {
+                    return;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                if (!keep(s, upstream)) {
+                    client.close();
+                    return;
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
