@@ -65,10 +65,11 @@ public final class IdleTickerLoad {
             db.execute("SELECT pgq.insert_event('idle_1', 't', 'warm-up')");
             ticker.start();
             Thread.sleep(3_000);   // the first passes tick every queue once
-            List<Integer> pids = List.of((int) db.scalarLong("SELECT tl_pid FROM pgq.ticker_lease WHERE tl_owner IS NOT NULL"));
+            // the tick loop's session and the maintenance loop's: every session of the ticker
+            List<Integer> pids = sessions(db, "application_name = 'pgq-ticker'");
             double share = cpuShare(pids, seconds);
-            System.out.printf(Locale.ROOT, "round %d: pgq-java ticker, %d idle queues, %d s: database CPU %.2f%% of one core%n",
-                    round, queues, seconds, 100 * share);
+            System.out.printf(Locale.ROOT, "round %d: pgq-java ticker, %d idle queues, %d s, %d session(s): database CPU %.2f%% of one core%n",
+                    round, queues, seconds, pids.size(), 100 * share);
             firstEventAfterIdle(db, round);
         }
     }
@@ -89,14 +90,7 @@ public final class IdleTickerLoad {
         }
         try {
             Thread.sleep(3_000);
-            List<Integer> pids = new ArrayList<>();
-            try (Connection c = db.connect(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                         + "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
-                while (rs.next()) {
-                    pids.add(rs.getInt(1));
-                }
-            }
+            List<Integer> pids = sessions(db, "true");
             double share = cpuShare(pids, seconds);
             System.out.printf(Locale.ROOT, "round %d: pgqd (defaults), %d idle queues, %d s, %d session(s): database CPU %.2f%% of one core%n",
                     round, queues, seconds, pids.size(), 100 * share);
@@ -105,6 +99,19 @@ public final class IdleTickerLoad {
             pgqd.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             Files.deleteIfExists(ini);
         }
+    }
+
+    /** The client sessions of the database (but the caller's) that {@code condition} selects. */
+    static List<Integer> sessions(BenchDatabase db, String condition) throws Exception {
+        List<Integer> pids = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                     + "AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND " + condition)) {
+            while (rs.next()) {
+                pids.add(rs.getInt(1));
+            }
+        }
+        return pids;
     }
 
     /** Five times: idle 3 s, then one event; the time from its commit to the notification of its queue's tick. */

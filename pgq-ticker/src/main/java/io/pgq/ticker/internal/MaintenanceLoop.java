@@ -4,7 +4,6 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.pgq.core.internal.ServiceLoop;
 import io.pgq.schema.internal.SqlStates;
-import io.pgq.schema.internal.jooq.pgq.Routines;
 import io.pgq.schema.internal.jooq.pgq.Tables;
 import io.pgq.schema.internal.jooq.pgq.tables.records.MaintOperationsRecord;
 import io.pgq.ticker.TickerConfig;
@@ -14,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
@@ -25,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * While this instance is the leader: moves due retry events back into their queues and runs the
- * maintenance operations {@code pgq.maint_operations()} lists, each in its own transaction
- * (so rotation steps 1 and 2 are separate), repeating an operation while it returns non-zero.
+ * While this instance is the leader: runs the maintenance operations {@code pgq.maint_operations()}
+ * lists every maintenance period, each in its own transaction (so rotation steps 1 and 2 are
+ * separate), repeating an operation while it returns non-zero. Retry events are moved by the tick
+ * loop ({@link RetryMover}), whose own session the idle check leaves out.
  */
 public final class MaintenanceLoop implements Runnable {
 
@@ -40,12 +39,10 @@ public final class MaintenanceLoop implements Runnable {
     private final TickerConfig config;
     private final BooleanSupplier isLeader;
     private final Meter maintenance;
-    private final Meter retries;
     private final ServiceLoop loop;
 
     private volatile boolean running = true;
     private Connection connection;
-    private long nextRetryNanos;
     private long nextMaintenanceNanos;
 
     public MaintenanceLoop(String name, DataSource dataSource, TickerConfig config, MetricRegistry metrics,
@@ -55,7 +52,6 @@ public final class MaintenanceLoop implements Runnable {
         this.config = config;
         this.isLeader = isLeader;
         this.maintenance = metrics.meter(TickerMetrics.maintenance(name));
-        this.retries = metrics.meter(TickerMetrics.retries(name));
         this.loop = ServiceLoop.builder("maintenance for database " + name, LOG, this::step)
                 .stopping(() -> !running)
                 .unhealthyAfter(config.unhealthyAfter())
@@ -92,23 +88,10 @@ public final class MaintenanceLoop implements Runnable {
 
     private void runDueWork() throws SQLException {
         long now = System.nanoTime();
-        if (now - nextRetryNanos >= 0) {
-            moveRetries();
-            nextRetryNanos = now + config.retryPeriod().toNanos();
-        }
         if (now - nextMaintenanceNanos >= 0) {
             runMaintenance();
             nextMaintenanceNanos = now + config.maintenancePeriod().toNanos();
         }
-    }
-
-    private void moveRetries() throws SQLException {
-        long moved;
-        do {
-            Integer count = Routines.maintRetryEvents(jooq());
-            moved = count == null ? 0 : count;
-            retries.mark(moved);
-        } while (moved > 0 && running);
     }
 
     private void runMaintenance() throws SQLException {
@@ -168,6 +151,9 @@ public final class MaintenanceLoop implements Runnable {
         if (connection == null) {
             connection = dataSource.getConnection();
             connection.setAutoCommit(true);
+            try (Statement st = connection.createStatement()) {
+                st.execute("SET application_name = 'pgq-ticker'");
+            }
         }
         return connection;
     }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The ticking loop of one database: takes (or waits for) the leadership ({@link Leadership}: a
  * lease row with the pgq-java schema, a session advisory lock on the reference extension) and,
  * while leader, runs a tick pass every tick period, renewing the lease every third of its
- * time. Every pass checks the lease in its own transaction, so an instance that lost it (frozen
+ * time, and moves due retry events back into their queues on the same connection
+ * ({@link RetryMover}), so that its own writes never look like another session's. Every pass checks the lease in its own transaction, so an instance that lost it (frozen
  * past its expiry, cut off) ticks nothing and turns standby. A database without the pgq schema
  * is waited for: the error of {@code pgq.version()} when taking the lead, or of the tick, says
  * so; no query probes for the schema before each tick. On a graceful stop the leadership is
@@ -64,6 +65,7 @@ public final class TickLoop implements Runnable {
     static final Duration LONGEST_QUIET_PERIOD = Duration.ofSeconds(10);
 
     private final Leadership leadership;
+    private final RetryMover retries;
     private final ChangeWatch watch = new ChangeWatch();
     private final SessionWatch sessions = new SessionWatch();
     /** After a change: how long passes go on regardless (the cap on the tick lag, plus a period). */
@@ -87,6 +89,7 @@ public final class TickLoop implements Runnable {
         this.ticks = metrics.meter(TickerMetrics.ticks(name));
         this.tickPass = metrics.timer(TickerMetrics.tickPass(name));
         this.leadership = new Leadership(config, name);
+        this.retries = new RetryMover(name, config.retryPeriod(), metrics.meter(TickerMetrics.retries(name)));
         this.pendingWindow = config.tickPeriod().plus(config.maxTickLag() == null ? Duration.ZERO : config.maxTickLag());
         this.loop = ServiceLoop.builder("ticker for database " + name, LOG, this::step)
                 .stopping(() -> !running)
@@ -122,8 +125,12 @@ public final class TickLoop implements Runnable {
                 return true;
             }
             Leadership.Seen renewal = leadership.takeRenewal();
-            boolean renewedQuietly = renewal == null || watch.rebase(renewal.snapshot(), renewal.ownXid());
-            if (renewedQuietly && quiet()) {
+            if (renewal != null) {
+                // when something else happened before the renewal too, quiet() looks at the sessions
+                watch.rebase(renewal.snapshot(), renewal.ownXid());
+            }
+            boolean movedRetries = retries.moveIfDue(connection) > 0;
+            if (!movedRetries && quiet()) {
                 reached();
                 sleep(config.tickPeriod());
                 return true;
@@ -237,11 +244,17 @@ public final class TickLoop implements Runnable {
         }
     }
 
-    /** When the next pass is due by time alone, after a pass that began at {@code start}. */
-    private long nextDue(long start, Long reportedMillis) {
-        if (reportedMillis != null) {
-            return start + Math.min(TimeUnit.MILLISECONDS.toNanos(reportedMillis), LONGEST_QUIET_PERIOD.toNanos());
-        }
+    /**
+     * When the next pass is due by time alone, after a pass that began at {@code start}, from what
+     * the pass said ({@code null}: no queue is due by time, none has events) and the safety net.
+     */
+    private static long reportedDue(long start, Long reportedMillis) {
+        long safetyNet = LONGEST_QUIET_PERIOD.toNanos();
+        return start + (reportedMillis == null ? safetyNet : Math.min(TimeUnit.MILLISECONDS.toNanos(reportedMillis), safetyNet));
+    }
+
+    /** When the next pass is due by time alone with a schema that does not say (revision 4 and older). */
+    private long nextDue(long start) {
         if (System.nanoTime() - lastChangeNanos < pendingWindow.toNanos()) {
             return start;
         }
@@ -262,7 +275,7 @@ public final class TickLoop implements Runnable {
         if (pass.snapshot() != null) {
             watch.passed(pass.snapshot(), pass.ownXid());
         }
-        nextDueNanos = nextDue(start, dueReported ? pass.nextDueMillis() : null);
+        nextDueNanos = dueReported ? reportedDue(start, pass.nextDueMillis()) : nextDue(start);
         if (ticked > 0) {
             ticks.mark(ticked);
             if (config.notifyConsumers() && !schemaNotifies) {
