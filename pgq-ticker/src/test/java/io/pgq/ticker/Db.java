@@ -52,6 +52,12 @@ final class Db {
         }
     }
 
+    /** Retries the one event of {@code batch} at once (no delay) and finishes the batch. */
+    static void retryNowAndFinish(TestDatabase db, long batch) {
+        execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch + ")), 0)",
+                "SELECT pgq.finish_batch(" + batch + ")");
+    }
+
     static long lastTick(TestDatabase db, String queue) {
         return scalarLong(db, "SELECT last_tick_id FROM pgq.get_queue_info('" + queue + "')");
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The leader of a database whose queues are idle runs no tick pass for its own work (lease
  * renewals, retry moves that find nothing) nor for writes in other databases of the server, and
- * still moves due retries and ticks them, and keeps ticking while the retry queue is locked.
+ * keeps ticking while the retry queue is locked (moving retries is tested in TickerTest).
  */
 class IdleLeaderTest {
 
@@ -76,25 +76,6 @@ class IdleLeaderTest {
     }
 
     @Test
-    void movesDueRetriesAndTicksThem(TestDatabase db) {
-        Db.execute(db, "SELECT pgq.create_queue('rq')", "SELECT pgq.register_consumer('rq', 'c')");
-        MetricRegistry metrics = new MetricRegistry();
-        try (Ticker ticker = Ticker.builder("retry-db", db.dataSource()).config(retryingOften()).metrics(metrics).build()) {
-            ticker.start();
-            Db.execute(db, "SELECT pgq.insert_event('rq', 't', 'again')");
-            long batch = TickerTest.awaitBatchWithEvents(db, "rq");
-            Db.execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch
-                    + ")), 0)", "SELECT pgq.finish_batch(" + batch + ")");
-
-            long again = TickerTest.awaitBatchWithEvents(db, "rq");
-            assertThat(Db.scalar(db, "SELECT ev_retry || ':' || ev_data FROM pgq.get_batch_events(" + again + ")"))
-                    .isEqualTo("1:again");
-            assertThat(metrics.meter(TickerMetrics.retries("retry-db")).getCount()).isEqualTo(1);
-            assertThat(Db.scalarLong(db, "SELECT count(*) FROM pgq.retry_queue")).isZero();
-        }
-    }
-
-    @Test
     void keepsTickingWhileTheRetryQueueIsLocked(TestDatabase db) throws Exception {
         Db.execute(db, "SELECT pgq.create_queue('lq')", "SELECT pgq.register_consumer('lq', 'c')");
         MetricRegistry metrics = new MetricRegistry();
@@ -109,8 +90,7 @@ class IdleLeaderTest {
             try (Statement st = locker.createStatement()) {
                 st.execute("LOCK TABLE pgq.retry_queue IN SHARE UPDATE EXCLUSIVE MODE");
             }
-            Db.execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch
-                    + ")), 0)", "SELECT pgq.finish_batch(" + batch + ")");
+            Db.retryNowAndFinish(db, batch);
             Db.execute(db, "SELECT pgq.insert_event('lq', 't', 'second')");
             long during = TickerTest.awaitBatchWithEvents(db, "lq");
             assertThat(Db.column(db, "SELECT ev_data FROM pgq.get_batch_events(" + during + ")"))

@@ -65,8 +65,7 @@ class ReferenceTickerTest {
             await().atMost(Db.WAIT).until(ticker::isLeader);
             Db.execute(db, "SELECT pgq.insert_event('rot', 't', 'retry me')");
             long batch = TickerTest.awaitBatchWithEvents(db, "rot");
-            Db.execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch
-                    + ")), 0)", "SELECT pgq.finish_batch(" + batch + ")");
+            Db.retryNowAndFinish(db, batch);
             long again = TickerTest.awaitBatchWithEvents(db, "rot");
             assertThat(Db.scalar(db, "SELECT ev_retry || ':' || ev_data FROM pgq.get_batch_events(" + again + ")"))
                     .isEqualTo("1:retry me");

@@ -59,16 +59,18 @@ class TickerTest {
         Db.execute(db, "SELECT pgq.create_queue('rot')", "SELECT pgq.register_consumer('rot', 'c')",
                 "SELECT pgq.set_queue_config('rot', 'rotation_period', '0')",
                 "SELECT pgq.set_queue_config('rot', 'ticker_max_lag', '0')");
-        try (Ticker ticker = Ticker.builder("rot-db", db.dataSource()).config(fast()).metrics(new MetricRegistry()).build()) {
+        MetricRegistry metrics = new MetricRegistry();
+        try (Ticker ticker = Ticker.builder("rot-db", db.dataSource()).config(fast()).metrics(metrics).build()) {
             ticker.start();
             Db.execute(db, "SELECT pgq.insert_event('rot', 't', 'retry me')");
             long batch = awaitBatchWithEvents(db, "rot");
-            Db.execute(db, "SELECT pgq.event_retry(" + batch + ", (SELECT ev_id FROM pgq.get_batch_events(" + batch
-                    + ")), 0)", "SELECT pgq.finish_batch(" + batch + ")");
+            Db.retryNowAndFinish(db, batch);
 
             long again = awaitBatchWithEvents(db, "rot");
             assertThat(Db.scalar(db, "SELECT ev_retry || ':' || ev_data FROM pgq.get_batch_events(" + again + ")"))
                     .isEqualTo("1:retry me");
+            assertThat(metrics.meter(TickerMetrics.retries("rot-db")).getCount()).isEqualTo(1);
+            assertThat(Db.scalarLong(db, "SELECT count(*) FROM pgq.retry_queue")).isZero();
             Db.execute(db, "SELECT pgq.finish_batch(" + again + ")");
 
             String table = Db.scalar(db, "SELECT queue_cur_table FROM pgq.queue WHERE queue_name = 'rot'");
