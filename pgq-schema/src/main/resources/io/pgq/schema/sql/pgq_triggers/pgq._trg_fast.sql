@@ -46,6 +46,10 @@ declare
     v_vals text[];
     v_old_vals text[];
     v_pos int;
+    v_jrow jsonb;
+    v_jold jsonb;
+    v_text text;
+    v_keys_checked boolean := false;
 begin
     if i_meta[2] <> 'f' then
         return null;
@@ -68,15 +72,23 @@ begin
     end if;
 
     -- logutriga and sqltriga on a table with a format in i_meta[6], without ignore= (and for
-    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array
-    -- (pgq._trg_jsonb_values) rendered by format(), or by pgq._trg_sql_update_values(), all
-    -- without a query. NULL values (control characters) take the way below.
+    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array rendered
+    -- by format(), or by pgq._trg_sql_update_values(), all without a query. The array is
+    -- jsonb_path_query_array(to_jsonb(row), '$.*') read as an array literal, which its JSON
+    -- text is unless a string holds an escape other than \" and \\ (control characters):
+    -- such rows take the way below. (Written out here, not called: a call per row costs more
+    -- than the three statements.)
     if i_meta[6] is not null and i_kind <> 'jsontriga' and v_ignore is null
        and (i_kind = 'logutriga' or i_tg_op = 'INSERT' or v_pkey_text is null) then
-        v_vals := pgq._trg_jsonb_values(case when i_tg_op = 'DELETE' then i_old else i_new end);
+        v_jrow := pg_catalog.to_jsonb(case when i_tg_op = 'DELETE' then i_old else i_new end);
+        v_text := pg_catalog.jsonb_path_query_array(v_jrow, '$.*')::text;
+        if pg_catalog.strpos(v_text, '\') = 0 or v_text !~ '\\[bfnrtu]' then
+            v_vals := ('{' || pg_catalog.substr(v_text, 2, pg_catalog.length(v_text) - 2) || '}')::text[];
+        end if;
         if v_vals is not null and i_kind = 'sqltriga' and i_tg_op = 'UPDATE' then
-            v_old_vals := pgq._trg_jsonb_values(i_old);
-            if v_old_vals is not null then
+            v_text := pg_catalog.jsonb_path_query_array(pg_catalog.to_jsonb(i_old), '$.*')::text;
+            if pg_catalog.strpos(v_text, '\') = 0 or v_text !~ '\\[bfnrtu]' then
+                v_old_vals := ('{' || pg_catalog.substr(v_text, 2, pg_catalog.length(v_text) - 2) || '}')::text[];
                 v_data := pgq._trg_sql_update_values(i_meta, v_vals, v_old_vals, v_pkeys, i_new, i_old);
             end if;
         elsif v_vals is not null then
@@ -109,11 +121,25 @@ begin
             end if;
         end if;
     end if;
-    if i_tg_op <> 'INSERT' and (v_data is null or i_kind <> 'sqltriga') then
-        v_old := pg_catalog.row_to_json(i_old);
-    end if;
-    if i_tg_op <> 'DELETE' and (v_data is null or (i_tg_op = 'UPDATE' and i_kind <> 'sqltriga')) then
-        v_new := pg_catalog.row_to_json(i_new);
+    if i_tg_op = 'UPDATE' and i_kind = 'logutriga' and v_data is not null and not v_backup then
+        -- logutriga's data is made: what is left is whether a key column changed, asked of
+        -- the rows' jsonb forms (jsonb values are equal when the text outputs are, or for
+        -- numbers when the numerics are; where they differ, the type's "=" decides as below)
+        v_jold := pg_catalog.to_jsonb(i_old);
+        foreach v_name in array v_pkeys loop
+            if (v_jrow operator(pg_catalog.->) v_name) is distinct from (v_jold operator(pg_catalog.->) v_name)
+               and not pgq._trg_values_equal(i_old, i_new, v_name) then
+                raise exception 'primary key update not allowed';
+            end if;
+        end loop;
+        v_keys_checked := true;
+    else
+        if i_tg_op <> 'INSERT' and (v_data is null or i_kind <> 'sqltriga') then
+            v_old := pg_catalog.row_to_json(i_old);
+        end if;
+        if i_tg_op <> 'DELETE' and (v_data is null or (i_tg_op = 'UPDATE' and i_kind <> 'sqltriga')) then
+            v_new := pg_catalog.row_to_json(i_new);
+        end if;
     end if;
 
     -- which columns did the UPDATE change? Compared in row_to_json() form, which is equal
@@ -121,7 +147,9 @@ begin
     -- whose "=" can say equal (numeric 1.0 = 1.00, float -0 = 0, interval 1 day = 24 hours).
     -- Without an ignore list, logutriga and jsontriga only need to know whether a key column
     -- changed (sqltriga lists the changed columns).
-    if i_tg_op = 'UPDATE' and i_kind <> 'sqltriga' and v_ignore is null then
+    if v_keys_checked then
+        null;
+    elsif i_tg_op = 'UPDATE' and i_kind <> 'sqltriga' and v_ignore is null then
         foreach v_name in array v_pkeys loop
             if (v_new operator(pg_catalog.->>) v_name) is distinct from (v_old operator(pg_catalog.->>) v_name)
                and not pgq._trg_values_equal(i_old, i_new, v_name) then

@@ -8,6 +8,8 @@
 -- i_meta[11] gives each column's position there, i_meta[12] the column names, both in column
 -- order. A column changed when its value differs and, where that can still be equal, its
 -- type says so (numeric 1.0 = 1.00, interval 1 day = 24 hours, the "=" of other types).
+-- A column whose value is the same costs one comparison; with one key column the WHERE list
+-- is made without a second pass over the columns.
 create or replace function pgq._trg_sql_update_values(
     i_meta text[], i_new_vals text[], i_old_vals text[], i_pkeys text[], i_new anyelement, i_old anyelement)
 returns text
@@ -16,7 +18,6 @@ as $$
 declare
     v_pos int[] := i_meta[11]::int[];
     v_names text[] := i_meta[12]::text[];
-    v_name text;
     v_new text;
     v_old text;
     v_kind text;
@@ -27,30 +28,41 @@ declare
     i int;
 begin
     for i in 1 .. pg_catalog.cardinality(v_pos) loop
-        v_name := v_names[i];
         v_new := i_new_vals[v_pos[i]];
         v_old := i_old_vals[v_pos[i]];
-        v_kind := pg_catalog.substr(i_meta[3], i, 1);
-        if v_new is distinct from v_old
-           and (v_new is null or v_old is null
+        if v_new is distinct from v_old then
+            if (v_new is null or v_old is null
                 or case pg_catalog.substr(i_meta[4], i, 1)
                        when 'n' then v_new::pg_catalog.numeric <> v_old::pg_catalog.numeric
                        when 'i' then v_new::pg_catalog.interval <> v_old::pg_catalog.interval
-                       when 'o' then not pgq._trg_values_equal(i_old, i_new, v_name)
+                       when 'o' then not pgq._trg_values_equal(i_old, i_new, v_names[i])
                        else true
                    end) then
-            if v_name = any (i_pkeys) then
-                raise exception 'primary key update not allowed';
+                if v_names[i] = any (i_pkeys) then
+                    raise exception 'primary key update not allowed';
+                end if;
+                v_set := coalesce(v_set || ',', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                         || coalesce(pg_catalog.quote_literal(pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), v_new)), 'NULL');
             end if;
-            v_set := coalesce(v_set || ',', '') || pg_catalog.quote_ident(v_name) || '='
-                     || coalesce(pg_catalog.quote_literal(pgq._trg_text(v_kind, v_new)), 'NULL');
         end if;
-        if v_name = any (i_pkeys) then
-            v_old := pgq._trg_text(v_kind, v_old);
+    end loop;
+    if v_set is not null and pg_catalog.cardinality(i_pkeys) = 1 then
+        i := pg_catalog.array_position(v_names, i_pkeys[1]);
+        v_old := pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), i_old_vals[v_pos[i]]);
+        if v_old is null then
+            raise exception 'logtriga: Unexpected NULL key value';
+        end if;
+        return v_set || ' where ' || pg_catalog.quote_ident(i_pkeys[1]) || '=' || pg_catalog.quote_literal(v_old);
+    end if;
+    -- the key columns in column order
+    for i in 1 .. pg_catalog.cardinality(v_pos) loop
+        if v_names[i] = any (i_pkeys) then
+            v_kind := pg_catalog.substr(i_meta[3], i, 1);
+            v_old := pgq._trg_text(v_kind, i_old_vals[v_pos[i]]);
             v_null_key := v_null_key or v_old is null;
-            v_where := coalesce(v_where || ' and ', '') || pg_catalog.quote_ident(v_name) || '=' || pg_catalog.quote_literal(v_old);
-            v_key_set := coalesce(v_key_set || ',', '') || pg_catalog.quote_ident(v_name) || '='
-                         || coalesce(pg_catalog.quote_literal(pgq._trg_text(v_kind, v_new)), 'NULL');
+            v_where := coalesce(v_where || ' and ', '') || pg_catalog.quote_ident(v_names[i]) || '=' || pg_catalog.quote_literal(v_old);
+            v_key_set := coalesce(v_key_set || ',', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                         || coalesce(pg_catalog.quote_literal(pgq._trg_text(v_kind, i_new_vals[v_pos[i]])), 'NULL');
         end if;
     end loop;
     if v_null_key then
