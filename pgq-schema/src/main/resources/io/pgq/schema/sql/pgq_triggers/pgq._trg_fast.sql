@@ -50,6 +50,15 @@ declare
     v_jold jsonb;
     v_text text;
     v_keys_checked boolean := false;
+    v_jpos int[];
+    v_names text[];
+    v_nv text;
+    v_ov text;
+    v_set text;
+    v_where text;
+    v_key_set text;
+    v_null_key boolean := false;
+    i int;
 begin
     if i_meta[2] <> 'f' then
         return null;
@@ -73,7 +82,7 @@ begin
 
     -- logutriga and sqltriga on a table with a format in i_meta[6], without ignore= (and for
     -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array rendered
-    -- by format(), or by pgq._trg_sql_update_values(), all without a query. The array is
+    -- by format(), or for sqltriga's UPDATE compared column by column, all without a query. The array is
     -- jsonb_path_query_array(to_jsonb(row), '$.*') read as an array literal, which its JSON
     -- text is unless a string holds an escape other than \" and \\ (control characters):
     -- such rows take the way below. (Written out here, not called: a call per row costs more
@@ -89,7 +98,61 @@ begin
             v_text := pg_catalog.jsonb_path_query_array(pg_catalog.to_jsonb(i_old), '$.*')::text;
             if pg_catalog.strpos(v_text, '\') = 0 or v_text !~ '\\[bfnrtu]' then
                 v_old_vals := ('{' || pg_catalog.substr(v_text, 2, pg_catalog.length(v_text) - 2) || '}')::text[];
-                v_data := pgq._trg_sql_update_values(i_meta, v_vals, v_old_vals, v_pkeys, i_new, i_old);
+                -- sqltriga's UPDATE data: col='new',col2=NULL where pk='x' and pk2='y', the
+                -- changed columns in column order (with none changed the key columns "set" to
+                -- their values). i_meta[11] gives each column's position in jsonb key order,
+                -- i_meta[12] its name. A column changed when its value differs and, where that
+                -- can still be equal, its type says so (numeric 1.0 = 1.00, interval 1 day =
+                -- 24 hours, the "=" of other types); an unchanged one costs one comparison.
+                v_jpos := i_meta[11]::int[];
+                v_names := i_meta[12]::text[];
+                for i in 1 .. pg_catalog.cardinality(v_jpos) loop
+                    if v_vals[v_jpos[i]] is distinct from v_old_vals[v_jpos[i]] then
+                        v_nv := v_vals[v_jpos[i]];
+                        v_ov := v_old_vals[v_jpos[i]];
+                        if (v_nv is null or v_ov is null
+                            or case pg_catalog.substr(i_meta[4], i, 1)
+                                   when 'n' then v_nv::pg_catalog.numeric <> v_ov::pg_catalog.numeric
+                                   when 'i' then v_nv::pg_catalog.interval <> v_ov::pg_catalog.interval
+                                   when 'o' then not pgq._trg_values_equal(i_old, i_new, v_names[i])
+                                   else true
+                               end) then
+                            if v_names[i] = any (v_pkeys) then
+                                raise exception 'primary key update not allowed';
+                            end if;
+                            v_set := coalesce(v_set || ',', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                                     || coalesce(pg_catalog.quote_literal(pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), v_nv)), 'NULL');
+                        end if;
+                    end if;
+                end loop;
+                if v_set is not null and pg_catalog.cardinality(v_pkeys) = 1 then
+                    -- one key column: its old value, without a second pass
+                    i := pg_catalog.array_position(v_names, v_pkeys[1]);
+                    v_ov := pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), v_old_vals[v_jpos[i]]);
+                    if v_ov is null then
+                        raise exception 'logtriga: Unexpected NULL key value';
+                    end if;
+                    v_data := v_set || ' where ' || pg_catalog.quote_ident(v_pkeys[1]) || '=' || pg_catalog.quote_literal(v_ov);
+                else
+                    -- the key columns in column order
+                    for i in 1 .. pg_catalog.cardinality(v_jpos) loop
+                        if v_names[i] = any (v_pkeys) then
+                            v_ov := pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), v_old_vals[v_jpos[i]]);
+                            if v_ov is null then
+                                v_null_key := true;
+                            end if;
+                            v_where := coalesce(v_where || ' and ', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                                       || pg_catalog.quote_literal(v_ov);
+                            v_key_set := coalesce(v_key_set || ',', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                                         || coalesce(pg_catalog.quote_literal(pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1),
+                                                                                          v_vals[v_jpos[i]])), 'NULL');
+                        end if;
+                    end loop;
+                    if v_null_key then
+                        raise exception 'logtriga: Unexpected NULL key value';
+                    end if;
+                    v_data := coalesce(v_set, v_key_set, '') || ' where ' || coalesce(v_where, '');
+                end if;
             end if;
         elsif v_vals is not null then
             if i_meta[8] <> '{}' then
