@@ -27,7 +27,6 @@ language plpgsql
 as $$
 declare
     a record;
-    v_queue text := i_args[pg_catalog.array_lower(i_args, 1)];  -- (TG_ARGV starts at 0)
     v_skip boolean := false;
     v_backup boolean := false;
     v_ignore text[];
@@ -35,7 +34,7 @@ declare
     v_pkey_text text;
     v_new json;
     v_old json;
-    v_changed text[] := '{}';
+    v_changed text[];
     v_changed_all text[];
     v_ask text[];
     v_name text;
@@ -49,7 +48,7 @@ declare
     v_jrow jsonb;
     v_jold jsonb;
     v_text text;
-    v_keys_checked boolean := false;
+    v_keys_checked boolean;  -- (NULL: false)
     v_jpos int[];
     v_names text[];
     v_nv text;
@@ -57,7 +56,7 @@ declare
     v_set text;
     v_where text;
     v_key_set text;
-    v_null_key boolean := false;
+    v_null_key boolean;  -- (NULL: false)
     i int;
 begin
     if i_meta[2] <> 'f' then
@@ -321,7 +320,9 @@ begin
         end if;
     end if;
     -- (an assignment, not PERFORM: PL/pgSQL evaluates it without starting a query)
-    v_ev_id := pgq.insert_event(v_queue, v_type, v_data, i_schema || '.' || i_table, v_extra2, null, null);
+    -- (the queue is TG_ARGV[0]: the first element, TG_ARGV starts at 0)
+    v_ev_id := pgq.insert_event(i_args[pg_catalog.array_lower(i_args, 1)], v_type, v_data, i_schema || '.' || i_table,
+                                v_extra2, null, null);
     return v_skip;
 end;
 $$;
