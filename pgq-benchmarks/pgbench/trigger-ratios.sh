@@ -17,7 +17,9 @@
 # rounds, untimed; each statement runs in a new session, so per-session caches start cold).
 # Printed: the median over ROUNDS (default 5) of each time and of the per-round ratio
 # pgq-java / reference (at most 3 is the goal), for wall-clock time and for the CPU time of the
-# server process (read from /proc when the server is local, in ns from /proc/<pid>/schedstat).
+# server process (read from /proc when the server is local, in ns from /proc/<pid>/schedstat);
+# and, as "min", the ratio of each side's least CPU time over the rounds (a busy machine only
+# ever adds CPU time, through shared caches and cores, so the least is the closest to the cost).
 #
 # One row per transaction (pgbench -M prepared, 1 client): a single-row INSERT, DURATION seconds
 # (default 5) on pgq-java, then the same on the reference, ROUNDS times. Printed: the median of
@@ -140,6 +142,12 @@ report() {
     qm=$(awk -v c=$col '{printf "%.2f\n", $c / ($(c + 1) > 0 ? $(c + 1) : 1)}' "$work/$t.multi" | median)
     all=$(awk -v c=$col '{printf "%.2f ", $c / ($(c + 1) > 0 ? $(c + 1) : 1)}' "$work/$t.multi")
     out+=$(printf '\n    %-4s  pgq-java %8.1f ms  reference %8.1f ms  ratio %5.2fx  (rounds: %s)' "$kind" "$jm" "$rm" "$qm" "$all")
+    if [ $kind = cpu ]; then
+      # each side's least CPU time over the rounds: the cost with the least interference
+      jm=$(awk -v c=$col '{print $c}' "$work/$t.multi" | sort -g | head -1)
+      rm=$(awk -v c=$((col + 1)) '{print $c}' "$work/$t.multi" | sort -g | head -1)
+      out+=$(printf '\n    %-4s  pgq-java %8.1f ms  reference %8.1f ms  ratio %5.2fx  (least of each side)' min "$jm" "$rm" "$(ratio "$jm" "$rm")")
+    fi
   done
   printf '%-10s %s %d rows in one statement%s\n' "$t" "$op" "$ROWS" "$out"
 }
