@@ -3,7 +3,7 @@
 -- pgq._trg_event() but reads the table's metadata from pgq._trg_meta_cached() (no catalog
 -- query per row) and every column's value from one row_to_json() per row (no text parsing, no
 -- dynamic SQL except the type's "=" for unusual types whose text changed in an UPDATE).
--- logutriga's data, and sqltriga's INSERT and DELETE data, are made without a query where the
+-- logutriga's data, and sqltriga's INSERT, UPDATE and DELETE data, are made without a query where
 -- table allows (i_meta[6]) and no ignore= is given: the row's values come as one text array
 -- (jsonb_path_query_array(to_jsonb(row), '$.*') read as an array literal, which a JSON
 -- string is unless it holds an escape other than \" and \\), in jsonb key order, and one
@@ -80,12 +80,12 @@ begin
     end if;
 
     -- logutriga and sqltriga on a table with a format in i_meta[6], without ignore= (and for
-    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array rendered
-    -- by format(), or for sqltriga's UPDATE compared column by column, all without a query. The array is
-    -- jsonb_path_query_array(to_jsonb(row), '$.*') read as an array literal, which its JSON
-    -- text is unless a string holds an escape other than \" and \\ (control characters):
-    -- such rows take the way below. (Written out here, not called: a call per row costs more
-    -- than the three statements.)
+    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array,
+    -- rendered by format() or, for sqltriga's UPDATE, compared column by column, all without a
+    -- query. The array is jsonb_path_query_array(to_jsonb(row), '$.*') read as an array
+    -- literal, which its JSON text is unless a string holds an escape other than \" and \\
+    -- (control characters): such rows take the way below. (Written out here, not called: a
+    -- call per row costs more than the three statements.)
     if i_meta[6] is not null and i_kind <> 'jsontriga' and v_ignore is null
        and (i_kind = 'logutriga' or i_tg_op = 'INSERT' or v_pkey_text is null) then
         v_jrow := pg_catalog.to_jsonb(case when i_tg_op = 'DELETE' then i_old else i_new end);
