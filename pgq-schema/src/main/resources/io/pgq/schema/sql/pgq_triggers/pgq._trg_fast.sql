@@ -3,7 +3,7 @@
 -- pgq._trg_event() but reads the table's metadata from pgq._trg_meta_cached() (no catalog
 -- query per row) and every column's value from one row_to_json() per row (no text parsing, no
 -- dynamic SQL except the type's "=" for unusual types whose text changed in an UPDATE).
--- logutriga's data, and sqltriga's INSERT, UPDATE and DELETE data, are made without a query where
+-- logutriga's data, and sqltriga's INSERT, UPDATE and DELETE data, are made without a query where the
 -- table allows (i_meta[6]) and no ignore= is given: the row's values come as one text array
 -- (jsonb_path_query_array(to_jsonb(row), '$.*') read as an array literal, which a JSON
 -- string is unless it holds an escape other than \" and \\), in jsonb key order, and one
