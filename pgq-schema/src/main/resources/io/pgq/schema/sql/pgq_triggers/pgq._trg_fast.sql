@@ -3,7 +3,7 @@
 -- pgq._trg_event() but reads the table's metadata from pgq._trg_meta_cached() (no catalog
 -- query per row) and every column's value from one row_to_json() per row (no text parsing, no
 -- dynamic SQL except the type's "=" for unusual types whose text changed in an UPDATE).
--- logutriga's data, and sqltriga's INSERT and DELETE data, are made without a query where the
+-- logutriga's data, and sqltriga's INSERT, UPDATE and DELETE data, are made without a query where the
 -- table allows (i_meta[6]) and no ignore= is given: the row's values come as one text array
 -- (jsonb_path_query_array(to_jsonb(row), '$.*') read as an array literal, which a JSON
 -- string is unless it holds an escape other than \" and \\), in jsonb key order, and one
@@ -27,7 +27,6 @@ language plpgsql
 as $$
 declare
     a record;
-    v_queue text := i_args[pg_catalog.array_lower(i_args, 1)];  -- (TG_ARGV starts at 0)
     v_skip boolean := false;
     v_backup boolean := false;
     v_ignore text[];
@@ -35,7 +34,7 @@ declare
     v_pkey_text text;
     v_new json;
     v_old json;
-    v_changed text[] := '{}';
+    v_changed text[];
     v_changed_all text[];
     v_ask text[];
     v_name text;
@@ -46,6 +45,19 @@ declare
     v_vals text[];
     v_old_vals text[];
     v_pos int;
+    v_jrow jsonb;
+    v_jold jsonb;
+    v_text text;
+    v_keys_checked boolean;  -- (NULL: false)
+    v_jpos int[];
+    v_names text[];
+    v_nv text;
+    v_ov text;
+    v_set text;
+    v_where text;
+    v_key_set text;
+    v_null_key boolean;  -- (NULL: false)
+    i int;
 begin
     if i_meta[2] <> 'f' then
         return null;
@@ -68,16 +80,78 @@ begin
     end if;
 
     -- logutriga and sqltriga on a table with a format in i_meta[6], without ignore= (and for
-    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array
-    -- (pgq._trg_jsonb_values) rendered by format(), or by pgq._trg_sql_update_values(), all
-    -- without a query. NULL values (control characters) take the way below.
+    -- sqltriga's UPDATE and DELETE without pkey=): the row's values as one text array,
+    -- rendered by format() or, for sqltriga's UPDATE, compared column by column, all without a
+    -- query. The array is jsonb_path_query_array(to_jsonb(row), '$.*') read as an array
+    -- literal, which its JSON text is unless a string holds an escape other than \" and \\
+    -- (control characters): such rows take the way below. (Written out here, not called: a
+    -- call per row costs more than the three statements.)
     if i_meta[6] is not null and i_kind <> 'jsontriga' and v_ignore is null
        and (i_kind = 'logutriga' or i_tg_op = 'INSERT' or v_pkey_text is null) then
-        v_vals := pgq._trg_jsonb_values(case when i_tg_op = 'DELETE' then i_old else i_new end);
+        v_jrow := pg_catalog.to_jsonb(case when i_tg_op = 'DELETE' then i_old else i_new end);
+        v_text := pg_catalog.jsonb_path_query_array(v_jrow, '$.*')::text;
+        if pg_catalog.strpos(v_text, '\') = 0 or v_text !~ '\\[bfnrtu]' then
+            v_vals := ('{' || pg_catalog.substr(v_text, 2, pg_catalog.length(v_text) - 2) || '}')::text[];
+        end if;
         if v_vals is not null and i_kind = 'sqltriga' and i_tg_op = 'UPDATE' then
-            v_old_vals := pgq._trg_jsonb_values(i_old);
-            if v_old_vals is not null then
-                v_data := pgq._trg_sql_update_values(i_meta, v_vals, v_old_vals, v_pkeys, i_new, i_old);
+            v_text := pg_catalog.jsonb_path_query_array(pg_catalog.to_jsonb(i_old), '$.*')::text;
+            if pg_catalog.strpos(v_text, '\') = 0 or v_text !~ '\\[bfnrtu]' then
+                v_old_vals := ('{' || pg_catalog.substr(v_text, 2, pg_catalog.length(v_text) - 2) || '}')::text[];
+                -- sqltriga's UPDATE data: col='new',col2=NULL where pk='x' and pk2='y', the
+                -- changed columns in column order (with none changed the key columns "set" to
+                -- their values). i_meta[11] gives each column's position in jsonb key order,
+                -- i_meta[12] its name. A column changed when its value differs and, where that
+                -- can still be equal, its type says so (numeric 1.0 = 1.00, interval 1 day =
+                -- 24 hours, the "=" of other types); an unchanged one costs one comparison.
+                v_jpos := i_meta[11]::int[];
+                v_names := i_meta[12]::text[];
+                for i in 1 .. pg_catalog.cardinality(v_jpos) loop
+                    if v_vals[v_jpos[i]] is distinct from v_old_vals[v_jpos[i]] then
+                        v_nv := v_vals[v_jpos[i]];
+                        v_ov := v_old_vals[v_jpos[i]];
+                        if (v_nv is null or v_ov is null
+                            or case pg_catalog.substr(i_meta[4], i, 1)
+                                   when 'n' then v_nv::pg_catalog.numeric <> v_ov::pg_catalog.numeric
+                                   when 'i' then v_nv::pg_catalog.interval <> v_ov::pg_catalog.interval
+                                   when 'o' then not pgq._trg_values_equal(i_old, i_new, v_names[i])
+                                   else true
+                               end) then
+                            if v_names[i] = any (v_pkeys) then
+                                raise exception 'primary key update not allowed';
+                            end if;
+                            v_set := coalesce(v_set || ',', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                                     || coalesce(pg_catalog.quote_literal(pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), v_nv)), 'NULL');
+                        end if;
+                    end if;
+                end loop;
+                if v_set is not null and pg_catalog.cardinality(v_pkeys) = 1 then
+                    -- one key column: its old value, without a second pass
+                    i := pg_catalog.array_position(v_names, v_pkeys[1]);
+                    v_ov := pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), v_old_vals[v_jpos[i]]);
+                    if v_ov is null then
+                        raise exception 'logtriga: Unexpected NULL key value';
+                    end if;
+                    v_data := v_set || ' where ' || pg_catalog.quote_ident(v_pkeys[1]) || '=' || pg_catalog.quote_literal(v_ov);
+                else
+                    -- the key columns in column order
+                    for i in 1 .. pg_catalog.cardinality(v_jpos) loop
+                        if v_names[i] = any (v_pkeys) then
+                            v_ov := pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1), v_old_vals[v_jpos[i]]);
+                            if v_ov is null then
+                                v_null_key := true;
+                            end if;
+                            v_where := coalesce(v_where || ' and ', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                                       || pg_catalog.quote_literal(v_ov);
+                            v_key_set := coalesce(v_key_set || ',', '') || pg_catalog.quote_ident(v_names[i]) || '='
+                                         || coalesce(pg_catalog.quote_literal(pgq._trg_text(pg_catalog.substr(i_meta[3], i, 1),
+                                                                                          v_vals[v_jpos[i]])), 'NULL');
+                        end if;
+                    end loop;
+                    if v_null_key then
+                        raise exception 'logtriga: Unexpected NULL key value';
+                    end if;
+                    v_data := coalesce(v_set, v_key_set, '') || ' where ' || coalesce(v_where, '');
+                end if;
             end if;
         elsif v_vals is not null then
             if i_meta[8] <> '{}' then
@@ -101,19 +175,68 @@ begin
                 -- URL-encoded in one piece (the encoding leaves control characters alone)
                 v_data := pg_catalog.format(i_meta[6], variadic v_vals);
                 if v_data ~ '^[\x01-\x03 -~]*$' then
-                    v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pgq._trg_urlencode_ascii(v_data),
-                                  e'\x01\x03', ''), e'\x01', '='), e'\x02', '&');
+                    -- pgq._trg_urlencode_ascii() in three steps, so that the 24 punctuation
+                    -- characters that values seldom hold cost one regex when absent: '%' and
+                    -- '+' first, those 24 (their codes hold only '%' and hex digits), then
+                    -- '&', ':', '=' and space as '+'; then the separators
+                    v_data := pg_catalog.replace(pg_catalog.replace(v_data, '%', '%25'), '+', '%2b');
+                    if v_data ~ '[!"#$''()*,/;<>?@[\\\]^`{|}~]' then
+                        v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                                  pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                                  pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data,
+                                      '!', '%21'),
+                                      '"', '%22'),
+                                      '#', '%23'),
+                                      '$', '%24'),
+                                      '''', '%27'),
+                                      '(', '%28'),
+                                      ')', '%29'),
+                                      '*', '%2a'),
+                                      ',', '%2c'),
+                                      '/', '%2f'),
+                                      ';', '%3b'),
+                                      '<', '%3c'),
+                                      '>', '%3e'),
+                                      '?', '%3f'),
+                                      '@', '%40'),
+                                      '[', '%5b'),
+                                      '\', '%5c'),
+                                      ']', '%5d'),
+                                      '^', '%5e'),
+                                      '`', '%60'),
+                                      '{', '%7b'),
+                                      '|', '%7c'),
+                                      '}', '%7d'),
+                                      '~', '%7e');
+                    end if;
+                    v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                                  pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data, '&', '%26'), ':', '%3a'),
+                                  '=', '%3d'), ' ', '+'), e'\x01\x03', ''), e'\x01', '='), e'\x02', '&');
                 else
                     v_data := null;
                 end if;
             end if;
         end if;
     end if;
-    if i_tg_op <> 'INSERT' and (v_data is null or i_kind <> 'sqltriga') then
-        v_old := pg_catalog.row_to_json(i_old);
-    end if;
-    if i_tg_op <> 'DELETE' and (v_data is null or (i_tg_op = 'UPDATE' and i_kind <> 'sqltriga')) then
-        v_new := pg_catalog.row_to_json(i_new);
+    if i_tg_op = 'UPDATE' and i_kind = 'logutriga' and v_data is not null and not v_backup then
+        -- logutriga's data is made: what is left is whether a key column changed, asked of
+        -- the rows' jsonb forms (jsonb values are equal when the text outputs are, or for
+        -- numbers when the numerics are; where they differ, the type's "=" decides as below)
+        v_jold := pg_catalog.to_jsonb(i_old);
+        foreach v_name in array v_pkeys loop
+            if (v_jrow operator(pg_catalog.->) v_name) is distinct from (v_jold operator(pg_catalog.->) v_name)
+               and not pgq._trg_values_equal(i_old, i_new, v_name) then
+                raise exception 'primary key update not allowed';
+            end if;
+        end loop;
+        v_keys_checked := true;
+    else
+        if i_tg_op <> 'INSERT' and (v_data is null or i_kind <> 'sqltriga') then
+            v_old := pg_catalog.row_to_json(i_old);
+        end if;
+        if i_tg_op <> 'DELETE' and (v_data is null or (i_tg_op = 'UPDATE' and i_kind <> 'sqltriga')) then
+            v_new := pg_catalog.row_to_json(i_new);
+        end if;
     end if;
 
     -- which columns did the UPDATE change? Compared in row_to_json() form, which is equal
@@ -121,7 +244,9 @@ begin
     -- whose "=" can say equal (numeric 1.0 = 1.00, float -0 = 0, interval 1 day = 24 hours).
     -- Without an ignore list, logutriga and jsontriga only need to know whether a key column
     -- changed (sqltriga lists the changed columns).
-    if i_tg_op = 'UPDATE' and i_kind <> 'sqltriga' and v_ignore is null then
+    if v_keys_checked then
+        null;
+    elsif i_tg_op = 'UPDATE' and i_kind <> 'sqltriga' and v_ignore is null then
         foreach v_name in array v_pkeys loop
             if (v_new operator(pg_catalog.->>) v_name) is distinct from (v_old operator(pg_catalog.->>) v_name)
                and not pgq._trg_values_equal(i_old, i_new, v_name) then
@@ -195,7 +320,9 @@ begin
         end if;
     end if;
     -- (an assignment, not PERFORM: PL/pgSQL evaluates it without starting a query)
-    v_ev_id := pgq.insert_event(v_queue, v_type, v_data, i_schema || '.' || i_table, v_extra2, null, null);
+    -- (the queue is TG_ARGV[0]: the first element, TG_ARGV starts at 0)
+    v_ev_id := pgq.insert_event(i_args[pg_catalog.array_lower(i_args, 1)], v_type, v_data, i_schema || '.' || i_table,
+                                v_extra2, null, null);
     return v_skip;
 end;
 $$;

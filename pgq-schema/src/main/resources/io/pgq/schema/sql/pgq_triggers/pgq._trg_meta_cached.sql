@@ -16,23 +16,19 @@ language plpgsql
 as $$
 declare
     v_key text;
-    v_name text := 'pgq.trg_' || i_kind || i_relid::text;
-    v_role text;
+    v_name text;
     v_meta text[];
 begin
+    -- a hit in two statements (each statement costs per row): the stored entry, read only
+    -- when current_user is the role the session acts as, whose stamp is the counter's value
+    v_meta := case when current_user = case pg_catalog.current_setting('role')
+                                           when 'none' then session_user
+                                           else pg_catalog.current_setting('role') end
+                   then nullif(pg_catalog.current_setting('pgq.trg_' || i_kind || i_relid::text, true), '')::text[] end;
     v_key := pg_catalog.pg_sequence_last_value('pgq._trg_ddl_seq'::pg_catalog.regclass)::text
              || coalesce(pg_catalog.current_setting('pgq.trg_ddl_local', true), '');
-    if v_key is not null then
-        v_role := pg_catalog.current_setting('role');
-        if v_role = 'none' then
-            v_role := session_user;
-        end if;
-        if current_user = v_role then
-            v_meta := nullif(pg_catalog.current_setting(v_name, true), '')::text[];
-            if v_meta[1] = v_key then
-                return v_meta;
-            end if;
-        end if;
+    if v_meta[1] = v_key then
+        return v_meta;
     end if;
     if i_kind = 'j' then
         v_meta := pgq._trg_json_meta(i_relid);
@@ -41,6 +37,7 @@ begin
     end if;
     if v_key is not null then
         v_meta[1] := v_key;
+        v_name := 'pgq.trg_' || i_kind || i_relid::text;
         perform pg_catalog.set_config(v_name, v_meta::text, false);
     end if;
     return v_meta;

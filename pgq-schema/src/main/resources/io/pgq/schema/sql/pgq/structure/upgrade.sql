@@ -16,6 +16,11 @@ drop function if exists pgq._insert_buffer_rows3(text);
 drop function if exists pgq._insert_buffer_rows(text);
 drop function if exists pgq._insert_event(text, text, text, text, text, text, text, name);
 
+-- Helpers of the triggers' fast path up to revision 5, written out in pgq._trg_fast since
+-- revision 6 (a call per row cost more than their statements; docs/design/trigger-cache.md).
+drop function if exists pgq._trg_jsonb_values(anyelement);
+drop function if exists pgq._trg_sql_update_values(text[], text[], text[], text[], anyelement, anyelement);
+
 -- Idempotent fix-ups, roles, generated insert functions (see pgq.upgrade_schema).
 -- Must run before grants.sql, which needs the roles.
 do $$
