@@ -66,7 +66,7 @@ public final class IdleTickerLoad {
             ticker.start();
             Thread.sleep(3_000);   // the first passes tick every queue once
             // the tick loop's session and the maintenance loop's: every session of the ticker
-            List<Integer> pids = sessions(db, "application_name = 'pgq-ticker'");
+            List<Integer> pids = sessions(db, "application_name IN ('pgq-ticker', 'pgq-ticker-maintenance')");
             double share = cpuShare(pids, seconds);
             System.out.printf(Locale.ROOT, "round %d: pgq-java ticker, %d idle queues, %d s, %d session(s): database CPU %.2f%% of one core%n",
                     round, queues, seconds, pids.size(), 100 * share);

@@ -152,7 +152,7 @@ public final class MaintenanceLoop implements Runnable {
             connection = dataSource.getConnection();
             connection.setAutoCommit(true);
             try (Statement st = connection.createStatement()) {
-                st.execute("SET application_name = 'pgq-ticker'");
+                st.execute("SET application_name = 'pgq-ticker-maintenance'");
             }
         }
         return connection;
