@@ -253,11 +253,9 @@ public final class TickLoop implements Runnable {
     private boolean tick() throws SQLException {
         Leadership.Pass pass;
         long start = System.nanoTime();
-        io.pgq.core.internal.Probe.mark("passStart", 0);
         try (Timer.Context ignored = tickPass.time()) {
             pass = leadership.tick(connection);
         }
-        io.pgq.core.internal.Probe.mark("passEnd", pass.ticked() == null ? -1 : pass.ticked());
         Long ticked = pass.ticked();
         if (ticked == null) {
             return false;

@@ -22,8 +22,9 @@ class TickLoopPauseTest {
     @Test
     void aPassSlowedByABusyServerDoesNotStretchThePeriod() {
         Duration period = Duration.ofMillis(10);
-        // took 8 ms, of which the pass itself costs 1 ms: the rest of the period only
-        assertThat(TickLoop.pause(period, ms(8), ms(1), 0.2)).isEqualTo(Duration.ofMillis(2));
+        // took 8 ms, of which the pass itself costs 1 ms: 4 ms for the duty cycle, not 32 ms
+        assertThat(TickLoop.pause(period, ms(8), ms(1), 0.2)).isEqualTo(Duration.ofMillis(4));
+        assertThat(TickLoop.pause(period, ms(3), ms(1), 0.2)).isEqualTo(Duration.ofMillis(7));
     }
 
     @Test
