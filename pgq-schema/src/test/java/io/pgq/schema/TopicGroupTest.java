@@ -230,6 +230,43 @@ class TopicGroupTest {
     }
 
     @Test
+    void nextBatchEventsOpensABatchWithItsFirstEventsAndFinishAndNextOpensTheFollowingOne() throws Exception {
+        sql.execute("select pgq_topic.create_topic('g_next', 1)");
+        sql.execute("select pgq.set_queue_config('g_next.p0', 'ticker_max_lag', '0')");
+        sql.execute("select pgq.set_queue_config('g_next.p0', 'ticker_idle_period', '0')");
+        heartbeat("g_next", "m");
+        String events = "select ev_id, ev_data, batch_id from pgq_topic.next_batch_events('g_next', 'g', 0, ?, ?)";
+        assertThat(sql.rows(events, 0L, 10)).as("no tick yet").isEmpty();
+        for (int i = 1; i <= 3; i++) {
+            sql.execute("select pgq_topic.insert_event('g_next', 'k', 't', ?)", "e" + i);
+        }
+        sql.tick("g_next.p0");
+        sql.execute("select pgq_topic.insert_event('g_next', 'k', 't', 'e4')");
+        sql.tick("g_next.p0");
+
+        List<List<String>> first = sql.rows(events, 0L, 2);
+        assertThat(first).hasSize(3);
+        String batch = first.get(0).get(2);
+        assertThat(first.get(0).subList(0, 2)).as("the first row carries only the batch").containsOnlyNulls();
+        assertThat(first.subList(1, 3)).extracting(r -> r.get(1)).containsExactly("e1", "e2");
+        List<List<String>> again = sql.rows(events, Long.parseLong(first.get(1).get(0)), 10);
+        assertThat(again.get(0).get(2)).as("the open batch again").isEqualTo(batch);
+        assertThat(again.subList(1, again.size())).extracting(r -> r.get(1)).containsExactly("e2", "e3");
+
+        String finish = "select pgq_topic.finish_and_next_batch('g_next', 'g', 'm', 0, ?::int8, ?::int8)";
+        assertThat(sqlState("select pgq_topic.finish_and_next_batch('g_next', 'g', 'm', 0, 2, " + batch + ")"))
+                .as("fenced like finish_batch").isEqualTo("PGQ01");
+        String next = sql.scalar(finish, 1, batch);
+        assertThat(next).as("the second tick's batch, opened by the finish").isNotNull().isNotEqualTo(batch);
+        List<List<String>> second = sql.rows(events, 0L, 10);
+        assertThat(second.get(0).get(2)).isEqualTo(next);
+        assertThat(second.subList(1, second.size())).extracting(r -> r.get(1)).containsExactly("e4");
+        assertThat(sql.scalar(finish, 1, next)).as("no further tick").isNull();
+        assertThat(sql.rows(events, 0L, 10)).isEmpty();
+        assertThat(sql.scalar("select current_batch from pgq_topic.get_group_info('g_next', 'g')")).isNull();
+    }
+
+    @Test
     void badMemberInputIsRefused() throws SQLException {
         sql.execute("select pgq_topic.create_topic('g_bad', 2)");
         sql.assertSqlError("select * from pgq_topic.heartbeat('g_bad', 'g', 'm', '10 ms')",

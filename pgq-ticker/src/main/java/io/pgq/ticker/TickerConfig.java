@@ -21,7 +21,8 @@ public final class TickerConfig {
     /**
      * Largest share of the time the leader spends in tick passes: with many queues a pass takes
      * longer, and the period stretches so that ticking costs at most this much of one database
-     * core (1,000 idle queues: about a 5 ms pass, so about 25 ms between passes at 0.2).
+     * core (1,000 idle queues: about a 5 ms pass, so about 25 ms between passes at 0.2). A pass
+     * counts as long as the shortest of the last 8: waits of a busy server do not stretch it.
      */
     public static final double DEFAULT_MAX_TICK_DUTY_CYCLE = 0.2;
     /** How often due retry events are moved back into their queues. */

@@ -124,6 +124,14 @@ public final class BatchCursor implements AutoCloseable {
         }
     }
 
+    /**
+     * The rows left in {@code rs} as events, for a statement whose first ten columns are the
+     * cursor's ({@code ev_id} to {@code ev_extra4}, in this order); {@code expected} sizes the list.
+     */
+    public static List<RawEvent> readEvents(ResultSet rs, int expected) throws SQLException {
+        return new BatchCursor(null, 0, Math.max(1, expected)).read(rs);
+    }
+
     private List<RawEvent> read(ResultSet rs) throws SQLException {
         List<RawEvent> chunk = new ArrayList<>(fetchSize);
         boolean binaryTime = isBinaryTimestamptz(rs.getMetaData(), 2);

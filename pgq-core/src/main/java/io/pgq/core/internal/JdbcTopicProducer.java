@@ -18,7 +18,9 @@ import org.jooq.DSLContext;
 /**
  * The topic producer: picks each event's partition ({@link TopicPartitions}) and hands the
  * events of each partition, in their order, to the queue {@link Producer} on one connection and
- * transaction. Thread-safe.
+ * transaction. Events that all go to one partition (above all a single event) are one statement,
+ * atomic by itself: in auto-commit mode they need no explicit transaction, which would cost a
+ * second round trip for the commit. Thread-safe.
  */
 public final class JdbcTopicProducer implements TopicProducer {
 
@@ -55,7 +57,18 @@ public final class JdbcTopicProducer implements TopicProducer {
     @Override
     public long[] sendAll(String topic, List<OutgoingEvent> events) {
         check(topic, events);
-        return inOwnTransaction(topic, c -> insert(c, topic, events));
+        return translated(topic, () -> {
+            try (Connection c = dataSource.getConnection()) {
+                if (!c.getAutoCommit()) {
+                    c.setAutoCommit(true);
+                }
+                TreeMap<Integer, List<Integer>> byPartition = route(c, topic, events);
+                if (byPartition.size() == 1) {   // one statement: atomic without an explicit transaction
+                    return insert(c, topic, events, byPartition);
+                }
+                return atomically(c, tx -> insert(tx, topic, events, byPartition));
+            }
+        });
     }
 
     @Override
@@ -67,7 +80,7 @@ public final class JdbcTopicProducer implements TopicProducer {
     public long[] sendAll(Connection connection, String topic, List<OutgoingEvent> events) {
         Objects.requireNonNull(connection, "connection");
         check(topic, events);
-        return translated(topic, () -> atomically(connection, c -> insert(c, topic, events)));
+        return translated(topic, () -> atomically(connection, c -> insert(c, topic, events, route(c, topic, events))));
     }
 
     @Override
@@ -120,17 +133,31 @@ public final class JdbcTopicProducer implements TopicProducer {
         }
     }
 
-    private long[] insert(Connection c, String topic, List<OutgoingEvent> events) throws SQLException {
+    /** The indexes of the events by partition, in partition order. */
+    private TreeMap<Integer, List<Integer>> route(Connection c, String topic, List<OutgoingEvent> events)
+            throws SQLException {
         int n = partitions.count(c, topic);
         TreeMap<Integer, List<Integer>> byPartition = new TreeMap<>();
         for (int i = 0; i < events.size(); i++) {
             byPartition.computeIfAbsent(partitions.choose(events.get(i).key(), n), p -> new ArrayList<>()).add(i);
         }
+        return byPartition;
+    }
+
+    /** One statement per partition: {@code pgq.insert_event} for one event, one set-based insert for more. */
+    private long[] insert(Connection c, String topic, List<OutgoingEvent> events,
+                          TreeMap<Integer, List<Integer>> byPartition) {
         long[] ids = new long[events.size()];
         for (var part : byPartition.entrySet()) {
+            String queue = TopicRouting.partitionQueue(topic, part.getKey());
+            if (part.getValue().size() == 1) {
+                int i = part.getValue().get(0);
+                ids[i] = producer.send(c, queue, events.get(i));
+                continue;
+            }
             List<OutgoingEvent> slice = new ArrayList<>(part.getValue().size());
             part.getValue().forEach(i -> slice.add(events.get(i)));
-            long[] sliceIds = producer.sendAll(c, TopicRouting.partitionQueue(topic, part.getKey()), slice);
+            long[] sliceIds = producer.sendAll(c, queue, slice);
             for (int j = 0; j < sliceIds.length; j++) {
                 ids[part.getValue().get(j)] = sliceIds[j];
             }

@@ -67,6 +67,7 @@ public final class TickLoop implements Runnable {
     private final Leadership leadership;
     private final RetryMover retries;
     private final ChangeWatch watch = new ChangeWatch();
+    private final PassCost passCost = new PassCost();
     private final SessionWatch sessions = new SessionWatch();
     /** After a change: how long passes go on regardless (the cap on the tick lag, plus a period). */
     private final Duration pendingWindow;
@@ -152,7 +153,7 @@ public final class TickLoop implements Runnable {
             LOG.info("Database {} has a pgq schema now", name);
         }
         long spent = System.nanoTime() - start;
-        sleep(pause(config.tickPeriod(), spent, config.maxTickDutyCycle()));
+        sleep(pause(config.tickPeriod(), spent, passCost.add(spent), config.maxTickDutyCycle()));
         return true;
     }
 
@@ -340,12 +341,13 @@ public final class TickLoop implements Runnable {
 
     /**
      * The pause after a pass that took {@code spent}: the rest of the tick period, but at least
-     * enough that passes take no more than {@code dutyCycle} of the time (many queues make a
-     * pass slow; the period then stretches instead of the database burning a core on ticks).
+     * enough that passes costing {@code cost} take no more than {@code dutyCycle} of the time
+     * (many queues make a pass slow; the period then stretches instead of the database burning
+     * a core on ticks). The cost is a {@link PassCost}: waits of a busy server do not stretch it.
      */
-    static Duration pause(Duration period, long spentNanos, double dutyCycle) {
+    static Duration pause(Duration period, long spentNanos, long costNanos, double dutyCycle) {
         long rest = period.toNanos() - spentNanos;
-        long forDuty = (long) (spentNanos * (1 - dutyCycle) / dutyCycle);
+        long forDuty = (long) (costNanos * (1 - dutyCycle) / dutyCycle);
         return Duration.ofNanos(Math.max(rest, forDuty));
     }
 

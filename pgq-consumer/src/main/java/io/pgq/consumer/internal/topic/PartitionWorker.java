@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * Handles the batches of one partition that the member owns at one epoch, one batch after the
  * other and never two at a time: a task on the member's worker pool that reschedules itself.
  * Between batches it obeys a revoke (finish, {@code onPartitionsRevoked}, release) or a stop
- * (finish, {@code onPartitionsRevoked}); a refused fencing check ends it as lost. A batch is read
- * through one cursor on one connection ({@link ChunkReader}); its read transaction ends after
+ * (finish, {@code onPartitionsRevoked}); a refused fencing check ends it as lost. A batch is
+ * opened together with the read of its first chunk and finished together with the opening of
+ * the next (see docs/design/topics.md, round trips per batch); the rest of a batch larger than a
+ * chunk is read through one cursor on the same connection ({@link ChunkReader}); its read transaction ends after
  * {@link #READ_TRANSACTION_LIMIT} and before each retry wait. Progress in a batch (the last
  * finished event) is saved whenever the read transaction ended (at the next chunk boundary) and
  * before each retry wait in at-least-once mode, and with every event in exactly-once mode. Thread-safe: flags are
@@ -70,6 +72,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private volatile boolean lost;
     private volatile boolean ended;
     private long progressBatch;
+    private long opened;             // the batch the last finish opened, 0 when none
     private Connection connection;   // of the batch in hand, null between batches
     private ChunkReader reader;      // of the batch in hand, null between batches
     private long progressEvId;
@@ -200,9 +203,9 @@ final class PartitionWorker implements OrderedHandler.Partition {
                 handOver();
                 return;
             }
-            boolean worked = oneBatch();
+            boolean more = oneBatch();
             errorBackoff = Duration.ZERO;
-            schedule(worked ? Duration.ZERO : config.pollInterval(), !worked);
+            schedule(more ? Duration.ZERO : config.pollInterval(), !more);
         } catch (LeaseLostException e) {
             LOG.info("Partition {} of topic {} (group {}, member {}) was taken by another member: {}", partition,
                     config.topic(), config.group(), config.memberId(), e.getMessage());
@@ -239,29 +242,56 @@ final class PartitionWorker implements OrderedHandler.Partition {
         owner.released(this);
     }
 
-    /** Handles the next batch, if any; false when there was none. One connection for the whole batch. */
+    /**
+     * Handles the next batch, if any, on one connection; false when there is nothing to do until
+     * the next tick: there was no batch, or the batch's finish found no next one. The finish
+     * opens the next batch in the same statement and it is handled at the next run.
+     */
     private boolean oneBatch() throws SQLException {
         try (Connection c = autoCommit(dataSource.getConnection())) {
-            long batchId = sql.nextBatch(c, partition);
-            if (batchId == 0) {
+            ChunkReader r = open(c);
+            if (r == null) {
                 return false;
             }
-            long after = progressBatch == batchId ? progressEvId : 0;
-            try (ChunkReader r = new ChunkReader(c, batchId, after, config.fetchSize())) {
+            long batchId = r.batchId();
+            long next;
+            try (r) {
                 connection = c;
                 reader = r;
                 if (!handleBatch(r, batchId)) {
                     return true;
                 }
+                next = r.endWith(() -> sql.finishAndNextBatch(c, partition, epoch, batchId));
             } finally {
                 connection = null;
                 reader = null;
             }
-            sql.finishBatch(c, partition, epoch, batchId);
+            progressBatch = 0;
+            progressEvId = 0;
+            opened = Math.max(next, 0);
+            return next != 0;
         }
-        progressBatch = 0;
-        progressEvId = 0;
-        return true;
+    }
+
+    /**
+     * A reader of the batch to handle now, null when there is none: the batch the last finish
+     * opened, read from its start (or after the saved progress) in a read transaction; or the
+     * next batch opened together with the read of its first chunk, outside a transaction.
+     */
+    private ChunkReader open(Connection c) throws SQLException {
+        long batchId = opened;
+        opened = 0;
+        if (batchId == 0 && progressBatch == 0 && sql.hasBatchCalls(c)) {
+            TopicSql.Opened o = sql.nextBatchEvents(c, partition, config.fetchSize());
+            return o == null ? null : new ChunkReader(c, o.batchId(), config.fetchSize(), o.firstEvents());
+        }
+        if (batchId == 0) {
+            batchId = sql.nextBatch(c, partition);
+        }
+        if (batchId == 0) {
+            return null;
+        }
+        return new ChunkReader(c, batchId, progressBatch == batchId ? progressEvId : 0, config.fetchSize());
     }
 
     /**

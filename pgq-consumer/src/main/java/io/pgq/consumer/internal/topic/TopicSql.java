@@ -13,19 +13,25 @@ import java.util.List;
 /**
  * The statements of a group member, each on the connection given (the caller decides the
  * transaction). A refused fencing check (SQLSTATE {@code PGQ01}) becomes a
- * {@link LeaseLostException}. Stateless apart from its identity; thread-safe.
+ * {@link LeaseLostException}. Stateless apart from its identity and whether the schema has
+ * {@code pgq_topic.next_batch_events} and {@code pgq_topic.finish_and_next_batch} (looked up on first
+ * use); thread-safe.
  */
 final class TopicSql {
 
     static final String LEASE_LOST = "PGQ01";
     /** SQLSTATE of pgq_topic.join_group for a member configured differently from its group. */
     static final String SETTINGS_MISMATCH = "PGQG1";
+    /** What {@link #finishAndNextBatch} returns when it could not look for the next batch. */
+    static final long NEXT_UNKNOWN = -1;
 
     private final String topic;
     private final String group;
     private final String member;
     private final String deliveryMode;
     private final String deadLetterQueue;
+    /** Whether the schema has pgq_topic.next_batch_events and finish_and_next_batch; null until looked up. */
+    private volatile Boolean batchCalls;
 
     TopicSql(String topic, String group, String member, DeliveryMode deliveryMode, String deadLetterQueue) {
         this.topic = topic;
@@ -89,6 +95,45 @@ final class TopicSql {
         }
     }
 
+    /** A batch just opened, with its first events. */
+    record Opened(long batchId, List<RawEvent> firstEvents) {
+    }
+
+    /**
+     * Opens the group's open or next batch on the partition and reads its first {@code limit}
+     * events, in one statement in auto-commit ({@code pgq_topic.next_batch_events}); null when
+     * there is no batch yet. Fewer than {@code limit} events: the whole batch.
+     */
+    Opened nextBatchEvents(Connection c, int partition, int limit) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT ev_id, ev_time, ev_txid, ev_retry, ev_type, ev_data, "
+                + "ev_extra1, ev_extra2, ev_extra3, ev_extra4, batch_id FROM pgq_topic.next_batch_events(?, ?, ?, 0, ?)")) {
+            st.setString(1, topic);
+            st.setString(2, group);
+            st.setInt(3, partition);
+            st.setInt(4, limit);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long batchId = rs.getLong(11);
+                return new Opened(batchId, io.pgq.consumer.internal.BatchCursor.readEvents(rs, limit));
+            }
+        }
+    }
+
+    /** Whether the schema has pgq_topic.next_batch_events and finish_and_next_batch (added together). */
+    boolean hasBatchCalls(Connection c) throws SQLException {
+        Boolean known = batchCalls;
+        if (known == null) {
+            try (PreparedStatement st = c.prepareStatement("SELECT pg_catalog.to_regprocedure("
+                    + "'pgq_topic.finish_and_next_batch(text, text, text, int4, int8, int8)') IS NOT NULL")) {
+                known = single(st).getBoolean(1);
+            }
+            batchCalls = known;
+        }
+        return known;
+    }
+
     /** The open or next batch of the group on the partition; 0 when there is none yet. */
     long nextBatch(Connection c, int partition) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT pgq.next_batch(?, ?)")) {
@@ -104,6 +149,27 @@ final class TopicSql {
 
     void finishBatch(Connection c, int partition, long epoch, long batchId) throws SQLException {
         fenced(c, "SELECT pgq_topic.finish_batch(?, ?, ?, ?, ?, ?)", partition, epoch, batchId, null);
+    }
+
+    /**
+     * Finishes the batch and opens the partition's next one in the same transaction
+     * ({@code pgq_topic.finish_and_next_batch}); returns its id, 0 when there is none yet. Returns
+     * {@link #NEXT_UNKNOWN} after a plain {@link #finishBatch} on a schema without that function.
+     */
+    long finishAndNextBatch(Connection c, int partition, long epoch, long batchId) throws SQLException {
+        if (!hasBatchCalls(c)) {
+            finishBatch(c, partition, epoch, batchId);
+            return NEXT_UNKNOWN;
+        }
+        try (PreparedStatement st = c.prepareStatement("SELECT pgq_topic.finish_and_next_batch(?, ?, ?, ?, ?, ?)")) {
+            bindMember(st);
+            st.setInt(4, partition);
+            st.setLong(5, epoch);
+            st.setLong(6, batchId);
+            return single(st).getLong(1);
+        } catch (SQLException e) {
+            throw fencing(e);
+        }
     }
 
     void deadLetter(Connection c, String deadLetterQueue, String queue, RawEvent e, String envelope, String shortReason)
@@ -131,11 +197,16 @@ final class TopicSql {
             }
             st.execute();
         } catch (SQLException e) {
-            if (LEASE_LOST.equals(e.getSQLState())) {
-                throw new LeaseLostException(e.getMessage(), e);
-            }
-            throw e;
+            throw fencing(e);
         }
+    }
+
+    /** A refused fencing check as a {@link LeaseLostException}, any other failure as it is. */
+    private static SQLException fencing(SQLException e) {
+        if (LEASE_LOST.equals(e.getSQLState())) {
+            throw new LeaseLostException(e.getMessage(), e);
+        }
+        return e;
     }
 
     private void bindMember(PreparedStatement st) throws SQLException {

@@ -67,6 +67,11 @@ $$;
 -- nothing happens, the snapshot the pass started from and this transaction's own xid (NULL
 -- when it wrote nothing): if the current snapshot later differs from it only by that xid,
 -- no other transaction has started or ended since, and a pass would find nothing new.
+-- The pass commits asynchronously (synchronous_commit off for this transaction): it does not
+-- wait behind other transactions' flushes of the write-ahead log. A tick matters only once a
+-- consumer opens or finishes a batch up to it, and that transaction commits later and
+-- flushes the log up to and past the tick; a crash that loses a tick nobody used yet only
+-- means the next pass ticks the same events.
 create or replace function pgq._ticker_leased(i_key bigint, i_owner text, i_epoch bigint, i_max_lag interval,
     out ticked bigint, out snapshot text, out own_xid bigint)
 returns record
@@ -85,6 +90,7 @@ begin
             perform set_config('pgq.ticker_max_lag', i_max_lag::text, true);
         end if;
         ticked := pgq.ticker();
+        perform set_config('synchronous_commit', 'off', true);
     end if;
     own_xid := txid_current_if_assigned();
 end;

@@ -1,0 +1,41 @@
+-- pgq_topic.next_batch_events(topic, group, partition, after_ev_id, limit): opens the group's
+-- next batch on the partition (pgq.next_batch: the open batch, or the next one) and returns it
+-- with its first events, in one statement: a first row that carries only batch_id, then up to
+-- i_limit events of the batch with ev_id > i_after_ev_id in ev_id order (batch_id NULL). No
+-- row at all when the partition has no further tick yet. A member that gets fewer than i_limit
+-- events has the whole batch and needs no read transaction; otherwise it reads the rest through
+-- pgq.get_batch_cursor after the last event it got.
+-- The transaction commits asynchronously (synchronous_commit off): opening a batch needs no
+-- flush of its own, since whatever depends on it (progress saved under the fencing check, the
+-- batch's finish, an exactly-once handler's transaction) commits synchronously later and so
+-- flushes the write-ahead log up to and past it; a crash that loses an open only opens the
+-- same ticks again as a new batch. Runs with the caller's rights (needs pgq_reader).
+create or replace function pgq_topic.next_batch_events(
+    i_topic text, i_group text, i_partition int4, i_after_ev_id int8, i_limit int4,
+    out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
+    out ev_type text, out ev_data text,
+    out ev_extra1 text, out ev_extra2 text, out ev_extra3 text, out ev_extra4 text,
+    out batch_id int8)
+returns setof record
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_batch int8;
+begin
+    if i_limit is null or i_limit < 1 then
+        raise exception 'limit must be at least 1, got %', i_limit using errcode = '22023';
+    end if;
+    perform set_config('synchronous_commit', 'off', true);
+    v_batch := pgq.next_batch(pgq_topic.partition_queue(i_topic, i_partition), i_group);
+    if v_batch is null then
+        return;
+    end if;
+    batch_id := v_batch;
+    return next;
+    batch_id := null;
+    return query execute 'select _evs.*, null::int8 from (' || pgq.batch_event_sql(v_batch)
+        || ') _evs where _evs.ev_id > $1 order by 1 limit $2'
+        using coalesce(i_after_ev_id, 0), i_limit;
+end;
+$$;
