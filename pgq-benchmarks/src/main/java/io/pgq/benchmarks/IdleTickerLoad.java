@@ -1,6 +1,10 @@
 package io.pgq.benchmarks;
 
 import com.codahale.metrics.MetricRegistry;
+import io.pgq.consumer.ConsumerConfig;
+import io.pgq.consumer.Outcome;
+import io.pgq.consumer.PgqConsumer;
+import io.pgq.core.Pgq;
 import io.pgq.testing.TestDatabase;
 import io.pgq.ticker.Ticker;
 import io.pgq.ticker.TickerConfig;
@@ -12,6 +16,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -21,7 +28,8 @@ import org.postgresql.PGNotification;
  * server must run on this machine), for the pgq-java ticker with its defaults and, in the same
  * run, for the reference {@code pgqd} (defaults: ticks once a second) on the reference
  * extension; then, for the pgq-java ticker, the time from the commit of the first event after
- * an idle period to the tick notification that wakes its consumer.
+ * an idle period to the tick notification that wakes its consumer, and to the handler of a
+ * consumer on its defaults.
  * <pre>java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.IdleTickerLoad [queues] [seconds] [rounds]</pre>
  * Needs PGQ_TEST_JDBC_URL on a local PostgreSQL with postgresql-15-pgq3 and {@code pgqd} on
  * PATH for the reference half (skipped with a message otherwise). Rounds alternate the two.
@@ -62,7 +70,7 @@ public final class IdleTickerLoad {
                 .metrics(new MetricRegistry()).build()) {
             // a queue's very first event leaves its sequence where a fresh one stands (last value 1)
             // and waits for an idle tick; the latency samples use a queue that is past it
-            db.execute("SELECT pgq.insert_event('idle_1', 't', 'warm-up')");
+            db.execute("SELECT pgq.insert_event('idle_1', 't', 'warm-up')", "SELECT pgq.insert_event('idle_2', 't', 'warm-up')");
             ticker.start();
             Thread.sleep(3_000);   // the first passes tick every queue once
             // the tick loop's session and the maintenance loop's: every session of the ticker
@@ -71,7 +79,37 @@ public final class IdleTickerLoad {
             System.out.printf(Locale.ROOT, "round %d: pgq-java ticker, %d idle queues, %d s, %d session(s): database CPU %.2f%% of one core%n",
                     round, queues, seconds, pids.size(), 100 * share);
             firstEventAfterIdle(db, round);
+            firstEventToHandler(db, round);
         }
+    }
+
+    /**
+     * Five times: idle 3 s, then one event; the time from its commit to its handler, with a
+     * {@link PgqConsumer} on its defaults (LISTEN wake-up) on one of the idle queues.
+     */
+    static void firstEventToHandler(BenchDatabase db, int round) throws Exception {
+        String queue = "idle_2";
+        BlockingQueue<Long> handled = new LinkedBlockingQueue<>();
+        List<Double> millis = new ArrayList<>();
+        try (Pgq pgq = db.client(4);
+             PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder(queue, "first-event").build())
+                     .otherwise(e -> {
+                         handled.add(System.nanoTime());
+                         return Outcome.done();
+                     }).build();
+             Connection producer = db.connect(); Statement st = producer.createStatement()) {
+            consumer.start();
+            for (int i = 0; i < 5; i++) {
+                Thread.sleep(3_000);
+                handled.clear();
+                st.execute("SELECT pgq.insert_event('" + queue + "', 't', 'x')");
+                long committed = System.nanoTime();
+                Long at = handled.poll(10, TimeUnit.SECONDS);
+                millis.add(at == null ? Double.NaN : (at - committed) / 1e6);
+            }
+        }
+        System.out.printf(Locale.ROOT, "round %d: pgq-java, first event after 3 s idle, commit -> its handler (PgqConsumer defaults): %s ms%n",
+                round, millis.stream().map(m -> String.format(Locale.ROOT, "%.1f", m)).toList());
     }
 
     static void pgqd(BenchDatabase db, int queues, int seconds, int round) throws Exception {
