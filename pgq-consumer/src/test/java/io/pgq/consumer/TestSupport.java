@@ -46,10 +46,18 @@ final class TestSupport {
     /** Ticks every queue that needs it and moves due retries back, like the ticker daemon would. */
     /** Creates a topic whose partitions tick as soon as they have an event ({@code ticker_max_lag} 0). */
     static void createEagerTopic(Pgq pgq, DataSource ds, String topic, int partitions) throws SQLException {
+        createEagerTopic(pgq, ds, topic, partitions, null);
+    }
+
+    /** {@link #createEagerTopic} whose idle partitions tick every {@code idlePeriod} (a PostgreSQL interval). */
+    static void createEagerTopic(Pgq pgq, DataSource ds, String topic, int partitions, String idlePeriod) throws SQLException {
         pgq.topics().createTopic(topic, partitions);
         for (int p = 0; p < partitions; p++) {
-            execute(ds, "SELECT pgq.set_queue_config(?, 'ticker_max_lag', '0')",
-                    io.pgq.core.TopicRouting.partitionQueue(topic, p));
+            String queue = io.pgq.core.TopicRouting.partitionQueue(topic, p);
+            execute(ds, "SELECT pgq.set_queue_config(?, 'ticker_max_lag', '0')", queue);
+            if (idlePeriod != null) {
+                execute(ds, "SELECT pgq.set_queue_config(?, 'ticker_idle_period', ?)", queue, idlePeriod);
+            }
         }
     }
 

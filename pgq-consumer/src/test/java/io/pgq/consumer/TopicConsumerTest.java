@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgq.core.OutgoingEvent;
 import io.pgq.core.Pgq;
-import io.pgq.core.TopicRouting;
 import io.pgq.core.UnknownTopicException;
 import io.pgq.schema.PgqSchema;
 import io.pgq.testing.PostgresExtension;
@@ -64,12 +63,7 @@ class TopicConsumerTest {
 
     /** A topic whose partitions tick as soon as they have events. */
     private static void createTopic(String topic, int partitions) throws SQLException {
-        pgq.topics().createTopic(topic, partitions);
-        for (int p = 0; p < partitions; p++) {
-            execute(db.dataSource(), "SELECT pgq.set_queue_config(?, 'ticker_max_lag', '0')", TopicRouting.partitionQueue(topic, p));
-            execute(db.dataSource(), "SELECT pgq.set_queue_config(?, 'ticker_idle_period', '1 minute')",
-                    TopicRouting.partitionQueue(topic, p));
-        }
+        TestSupport.createEagerTopic(pgq, db.dataSource(), topic, partitions, "1 minute");
     }
 
     private static TopicConsumerConfig.Builder config(String topic, String member) {
