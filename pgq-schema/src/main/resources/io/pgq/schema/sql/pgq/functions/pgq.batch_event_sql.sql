@@ -7,6 +7,9 @@
 create or replace function pgq.batch_event_sql(x_batch_id bigint)
 returns text
 language plpgsql
+-- plans cached while pgq.tick was small must not scan it in full (docs/design/schema.md)
+set enable_seqscan = off
+set jit = off
 as $$
 declare
     b           record;

@@ -4,6 +4,9 @@
 create or replace function pgq.batch_event_tables(x_batch_id bigint)
 returns setof text
 language plpgsql
+-- plans cached while pgq.tick was small must not scan it in full (docs/design/schema.md)
+set enable_seqscan = off
+set jit = off
 as $$
 declare
     b           record;

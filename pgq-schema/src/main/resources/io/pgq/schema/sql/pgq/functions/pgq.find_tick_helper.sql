@@ -9,6 +9,9 @@ create or replace function pgq.find_tick_helper(
     out next_tick_id int8, out next_tick_time timestamptz, out next_tick_seq int8)
 returns record
 language plpgsql stable
+-- plans cached while pgq.tick was small must not scan it in full (docs/design/schema.md)
+set enable_seqscan = off
+set jit = off
 as $$
 declare
     t       record;

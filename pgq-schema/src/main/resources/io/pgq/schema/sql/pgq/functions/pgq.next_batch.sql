@@ -14,6 +14,9 @@ create or replace function pgq.next_batch_custom(
 returns record
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
+-- plans cached while pgq.tick was small must not scan it in full (docs/design/schema.md)
+set enable_seqscan = off
+set jit = off
 as $$
 declare
     s       record;

@@ -8,6 +8,9 @@ create or replace function pgq.ticker(i_queue_name text)
 returns bigint
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
+-- plans cached while pgq.tick was small must not scan it in full (docs/design/schema.md)
+set enable_seqscan = off
+set jit = off
 as $$
 declare
     q           record;
@@ -117,6 +120,9 @@ create or replace function pgq.ticker()
 returns bigint
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
+-- plans cached while pgq.tick was small must not scan it in full (docs/design/schema.md)
+set enable_seqscan = off
+set jit = off
 as $$
 declare
     v_cap   interval := pgq._ticker_max_lag_cap();
