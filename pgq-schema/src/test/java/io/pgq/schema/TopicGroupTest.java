@@ -267,6 +267,29 @@ class TopicGroupTest {
     }
 
     @Test
+    void openingABatchCommitsAsynchronouslyOnlyInATransactionOfItsOwn() throws Exception {
+        sql.execute("select pgq_topic.create_topic('g_sync', 1)");
+        sql.execute("select pgq.set_queue_config('g_sync.p0', 'ticker_max_lag', '0')");
+        heartbeat("g_sync", "m");
+        String events = "select batch_id from pgq_topic.next_batch_events('g_sync', 'g', 0, 0, 10) where batch_id is not null";
+        String durability = "select current_setting('synchronous_commit')";
+        for (boolean wroteBefore : new boolean[] {false, true}) {
+            sql.execute("select pgq_topic.insert_event('g_sync', 'k', 't', 'e')");
+            sql.tick("g_sync.p0");
+            sql.begin();
+            if (wroteBefore) {
+                sql.execute("select txid_current()");
+            }
+            String batch = sql.scalar(events);
+            assertThat(sql.scalar(durability)).as("after opening, wrote before: %s", wroteBefore)
+                    .isEqualTo(wroteBefore ? "on" : "off");
+            sql.commit();
+            sql.execute("select pgq_topic.finish_batch('g_sync', 'g', 'm', 0, 1, ?::int8)", batch);
+        }
+        assertThat(sql.scalar(durability)).as("the session's own setting").isEqualTo("on");
+    }
+
+    @Test
     void badMemberInputIsRefused() throws SQLException {
         sql.execute("select pgq_topic.create_topic('g_bad', 2)");
         sql.assertSqlError("select * from pgq_topic.heartbeat('g_bad', 'g', 'm', '10 ms')",

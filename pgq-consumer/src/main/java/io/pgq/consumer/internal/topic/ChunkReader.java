@@ -25,6 +25,7 @@ final class ChunkReader implements AutoCloseable {
     private BatchCursor cursor;
     private long openedNanos;
     private List<RawEvent> firstChunk;
+    private long eventsRead;
 
     /** A reader of batch {@code batchId} that starts after event {@code afterEvId} (0: at the start). */
     ChunkReader(Connection connection, long batchId, long afterEvId, int fetchSize) {
@@ -56,6 +57,7 @@ final class ChunkReader implements AutoCloseable {
             if (!chunk.isEmpty()) {
                 lastEvId = chunk.get(chunk.size() - 1).id();
             }
+            eventsRead += chunk.size();
             return chunk;
         }
         if (cursor == null) {
@@ -67,7 +69,13 @@ final class ChunkReader implements AutoCloseable {
         if (!chunk.isEmpty()) {
             lastEvId = chunk.get(chunk.size() - 1).id();
         }
+        eventsRead += chunk.size();
         return chunk;
+    }
+
+    /** How many events {@link #next} returned so far. */
+    long eventsRead() {
+        return eventsRead;
     }
 
     long batchId() {

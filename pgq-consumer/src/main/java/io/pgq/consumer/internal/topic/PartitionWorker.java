@@ -73,6 +73,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private volatile boolean ended;
     private long progressBatch;
     private long opened;             // the batch the last finish opened, 0 when none
+    private boolean lastBatchFitChunk = true;   // the last batch had fewer events than a chunk
     private Connection connection;   // of the batch in hand, null between batches
     private ChunkReader reader;      // of the batch in hand, null between batches
     private long progressEvId;
@@ -268,20 +269,23 @@ final class PartitionWorker implements OrderedHandler.Partition {
             }
             progressBatch = 0;
             progressEvId = 0;
+            lastBatchFitChunk = r.eventsRead() < config.fetchSize();
             opened = Math.max(next, 0);
             return next != 0;
         }
     }
 
     /**
-     * A reader of the batch to handle now, null when there is none: the batch the last finish
-     * opened, read from its start (or after the saved progress) in a read transaction; or the
-     * next batch opened together with the read of its first chunk, outside a transaction.
+     * A reader of the batch to handle now, null when there is none. Usually the batch comes with
+     * its first chunk, read outside a transaction: the next batch, or the batch the last finish
+     * opened when the last batch fit in a chunk (caught up, batches are small). After a larger
+     * batch (a backlog) the batch the finish opened is read from its start through a cursor in a
+     * read transaction, so that it is scanned once; so is a batch with saved progress, after it.
      */
     private ChunkReader open(Connection c) throws SQLException {
         long batchId = opened;
         opened = 0;
-        if (batchId == 0 && progressBatch == 0 && sql.hasBatchCalls(c)) {
+        if ((batchId == 0 || lastBatchFitChunk) && progressBatch == 0 && sql.hasBatchCalls(c)) {
             TopicSql.Opened o = sql.nextBatchEvents(c, partition, config.fetchSize());
             return o == null ? null : new ChunkReader(c, o.batchId(), config.fetchSize(), o.firstEvents());
         }

@@ -9,7 +9,8 @@
 -- flush of its own, since whatever depends on it (progress saved under the fencing check, the
 -- batch's finish, an exactly-once handler's transaction) commits synchronously later and so
 -- flushes the write-ahead log up to and past it; a crash that loses an open only opens the
--- same ticks again as a new batch. Runs with the caller's rights (needs pgq_reader).
+-- same ticks again as a new batch. In a transaction that already wrote, the caller's
+-- durability is left as it is. Runs with the caller's rights (needs pgq_reader).
 create or replace function pgq_topic.next_batch_events(
     i_topic text, i_group text, i_partition int4, i_after_ev_id int8, i_limit int4,
     out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
@@ -26,7 +27,9 @@ begin
     if i_limit is null or i_limit < 1 then
         raise exception 'limit must be at least 1, got %', i_limit using errcode = '22023';
     end if;
-    perform set_config('synchronous_commit', 'off', true);
+    if txid_current_if_assigned() is null then
+        perform set_config('synchronous_commit', 'off', true);
+    end if;
     v_batch := pgq.next_batch(pgq_topic.partition_queue(i_topic, i_partition), i_group);
     if v_batch is null then
         return;
