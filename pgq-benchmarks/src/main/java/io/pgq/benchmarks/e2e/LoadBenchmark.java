@@ -140,30 +140,50 @@ public final class LoadBenchmark {
         return producers + consumers * perConsumer + 4;
     }
 
+    /** What {@link #tickerSummary} said about the pgq-java run; empty for the reference. */
+    private String tickerSummary = "";
+
     void runPgqJava(TestDatabase db) throws Exception {
         PgqSchema.install(db.dataSource());
         MetricRegistry metrics = new MetricRegistry();
         try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(db.jdbcUrl()).username(db.user()).password(db.password())
                 .maximumPoolSize(poolSize()).metricRegistry(metrics).installSchema(false).build());
              Ticker ticker = Ticker.builder("load", db.dataSource()).config(TickerConfig.defaults()).metrics(metrics).build()) {
-            if (topicPartitions > 0) {
-                runTopic(pgq, ticker);
-                return;
+            try {
+                if (topicPartitions > 0) {
+                    runTopic(pgq, ticker);
+                } else {
+                    runQueue(pgq, ticker);
+                }
+            } finally {
+                tickerSummary = tickerSummary(metrics);
             }
-            pgq.admin().createQueue(QUEUE);
-            PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder(QUEUE, "load")
-                            .groupMembers(consumers).build())
-                    .otherwise(event -> {
-                        recordConsumed(event.id());
-                        return Outcome.done();
-                    })
-                    .build();
-            ticker.start();
-            consumer.start();
-            produceWith(i -> new PgqJavaProducer(pgq));
-            drain(() -> commitNanos.isEmpty());
-            consumer.close();
         }
+    }
+
+    /** The ticker's passes and ticks of the run, for the summary line. */
+    static String tickerSummary(MetricRegistry metrics) {
+        com.codahale.metrics.Timer passes = metrics.timer(io.pgq.ticker.TickerMetrics.tickPass("load"));
+        com.codahale.metrics.Snapshot s = passes.getSnapshot();
+        return String.format(Locale.ROOT, "; ticker: %d passes (p50 %.2f ms, p99 %.2f ms), %d ticks", passes.getCount(),
+                s.getMedian() / 1e6, s.get99thPercentile() / 1e6, metrics.meter(io.pgq.ticker.TickerMetrics.ticks("load")).getCount());
+    }
+
+    /** The single-queue run: a {@code PgqConsumer} with {@code consumers} group members. */
+    void runQueue(Pgq pgq, Ticker ticker) throws Exception {
+        pgq.admin().createQueue(QUEUE);
+        PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder(QUEUE, "load")
+                        .groupMembers(consumers).build())
+                .otherwise(event -> {
+                    recordConsumed(event.id());
+                    return Outcome.done();
+                })
+                .build();
+        ticker.start();
+        consumer.start();
+        produceWith(i -> new PgqJavaProducer(pgq));
+        drain(() -> commitNanos.isEmpty());
+        consumer.close();
     }
 
     /**
@@ -315,7 +335,7 @@ public final class LoadBenchmark {
                 h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, commitNanos.size())
                 + (handledBeforeRecorded.isEmpty() ? "" : "; delivered before their commit time was recorded "
-                + "(no latency sample): " + handledBeforeRecorded.size());
+                + "(no latency sample): " + handledBeforeRecorded.size()) + tickerSummary;
         System.out.println(summary);
         Files.writeString(out.resolve(label() + "-summary.txt"), summary + "\n");
         writeLatency(h);
