@@ -273,6 +273,7 @@ class TopicGroupTest {
         heartbeat("g_sync", "m");
         String events = "select batch_id from pgq_topic.next_batch_events('g_sync', 'g', 0, 0, 10) where batch_id is not null";
         String durability = "select current_setting('synchronous_commit')";
+        sql.execute("set synchronous_commit = on");   // test servers may run with it off
         for (boolean wroteBefore : new boolean[] {false, true}) {
             sql.execute("select pgq_topic.insert_event('g_sync', 'k', 't', 'e')");
             sql.tick("g_sync.p0");
