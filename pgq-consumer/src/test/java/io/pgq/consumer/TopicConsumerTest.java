@@ -179,6 +179,25 @@ class TopicConsumerTest {
     }
 
     @Test
+    void aBatchOfManyChunksIsHandledWholeInOrderOnce() throws Exception {
+        createTopic("tc_large", 1);
+        Log log = new Log();
+        List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+        member(config("tc_large", "m1").fetchSize(100).build(), e -> {
+            log.add(e.payload());
+            seen.add(Integer.parseInt(e.payload().split(":")[1]));
+            return Outcome.done();
+        }, new TopicRebalanceListener() { });
+        produce("tc_large", 1, 0, 950);   // one transaction, one batch: more ids than a chunk, read through a cursor
+
+        await("950 events handled", () -> log.count.get() >= 950, () -> log.count.get() + " handled");
+        Thread.sleep(200);
+        synchronized (seen) {
+            assertThat(seen).as("each event once, in order").isEqualTo(java.util.stream.IntStream.range(0, 950).boxed().toList());
+        }
+    }
+
+    @Test
     void aFailingEventIsRetriedInPlaceThenDeadLetteredWhileOtherKeysGoOn() throws Exception {
         createTopic("tc_retry", 1);
         List<String> handled = Collections.synchronizedList(new ArrayList<>());

@@ -235,7 +235,7 @@ class TopicGroupTest {
         sql.execute("select pgq.set_queue_config('g_next.p0', 'ticker_max_lag', '0')");
         sql.execute("select pgq.set_queue_config('g_next.p0', 'ticker_idle_period', '0')");
         heartbeat("g_next", "m");
-        String events = "select ev_id, ev_data, batch_id from pgq_topic.next_batch_events('g_next', 'g', 0, ?, ?)";
+        String events = "select ev_id, ev_data, batch_id, first_chunk from pgq_topic.next_batch_events('g_next', 'g', 0, ?, ?)";
         assertThat(sql.rows(events, 0L, 10)).as("no tick yet").isEmpty();
         for (int i = 1; i <= 3; i++) {
             sql.execute("select pgq_topic.insert_event('g_next', 'k', 't', ?)", "e" + i);
@@ -244,11 +244,17 @@ class TopicGroupTest {
         sql.execute("select pgq_topic.insert_event('g_next', 'k', 't', 'e4')");
         sql.tick("g_next.p0");
 
-        List<List<String>> first = sql.rows(events, 0L, 2);
-        assertThat(first).hasSize(3);
-        String batch = first.get(0).get(2);
+        List<List<String>> large = sql.rows(events, 0L, 1);
+        assertThat(large).as("more event ids between the ticks than the limit: only the batch (read through a cursor)")
+                .hasSize(1);
+        String batch = large.get(0).get(2);
+        assertThat(large.get(0).get(3)).isEqualTo("f");
+        List<List<String>> first = sql.rows(events, 0L, 3);
+        assertThat(first).hasSize(4);
+        assertThat(first.get(0).subList(2, 4)).as("the open batch again, with its first chunk").containsExactly(batch, "t");
         assertThat(first.get(0).subList(0, 2)).as("the first row carries only the batch").containsOnlyNulls();
-        assertThat(first.subList(1, 3)).extracting(r -> r.get(1)).containsExactly("e1", "e2");
+        assertThat(first.subList(1, 4)).extracting(r -> r.get(1)).containsExactly("e1", "e2", "e3");
+        assertThat(first.subList(1, 4)).extracting(r -> r.get(3)).containsOnlyNulls();
         List<List<String>> again = sql.rows(events, Long.parseLong(first.get(1).get(0)), 10);
         assertThat(again.get(0).get(2)).as("the open batch again").isEqualTo(batch);
         assertThat(again.subList(1, again.size())).extracting(r -> r.get(1)).containsExactly("e2", "e3");

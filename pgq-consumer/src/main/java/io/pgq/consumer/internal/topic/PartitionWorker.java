@@ -278,7 +278,8 @@ final class PartitionWorker implements OrderedHandler.Partition {
     /**
      * A reader of the batch to handle now, null when there is none. Usually the batch comes with
      * its first chunk, read outside a transaction: the next batch, or the batch the last finish
-     * opened when the last batch fit in a chunk (caught up, batches are small). After a larger
+     * opened when the last batch fit in a chunk (caught up, batches are small); unless the batch
+     * took more event ids than a chunk, which is then read through a cursor. After a larger
      * batch (a backlog) the batch the finish opened is read from its start through a cursor in a
      * read transaction, so that it is scanned once; so is a batch with saved progress, after it.
      */
@@ -287,7 +288,11 @@ final class PartitionWorker implements OrderedHandler.Partition {
         opened = 0;
         if ((batchId == 0 || lastBatchFitChunk) && progressBatch == 0 && sql.hasBatchCalls(c)) {
             TopicSql.Opened o = sql.nextBatchEvents(c, partition, config.fetchSize());
-            return o == null ? null : new ChunkReader(c, o.batchId(), config.fetchSize(), o.firstEvents());
+            if (o == null) {
+                return null;
+            }
+            return o.firstEvents() == null ? new ChunkReader(c, o.batchId(), 0, config.fetchSize())
+                    : new ChunkReader(c, o.batchId(), config.fetchSize(), o.firstEvents());
         }
         if (batchId == 0) {
             batchId = sql.nextBatch(c, partition);

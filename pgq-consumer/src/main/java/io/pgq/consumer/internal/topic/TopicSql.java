@@ -22,6 +22,9 @@ final class TopicSql {
     static final String LEASE_LOST = "PGQ01";
     /** SQLSTATE of pgq_topic.join_group for a member configured differently from its group. */
     static final String SETTINGS_MISMATCH = "PGQG1";
+    /** Result columns of pgq_topic.next_batch_events after the ten event columns. */
+    private static final int BATCH_ID_COLUMN = 11;
+    private static final int FIRST_CHUNK_COLUMN = 12;
     /** What {@link #finishAndNextBatch} returns when it could not look for the next batch. */
     static final long NEXT_UNKNOWN = -1;
 
@@ -95,18 +98,20 @@ final class TopicSql {
         }
     }
 
-    /** A batch just opened, with its first events. */
+    /** A batch just opened, with its first events; null events when it is to be read through a cursor from its start. */
     record Opened(long batchId, List<RawEvent> firstEvents) {
     }
 
     /**
      * Opens the group's open or next batch on the partition and reads its first {@code limit}
      * events, in one statement in auto-commit ({@code pgq_topic.next_batch_events}); null when
-     * there is no batch yet. Fewer than {@code limit} events: the whole batch.
+     * there is no batch yet. Fewer than {@code limit} events: the whole batch. No events (null)
+     * when the batch took more event ids than {@code limit}: it is read in one scan through a
+     * cursor instead (schemas before revision 8 have no {@code first_chunk} column and always
+     * send the first events).
      */
     Opened nextBatchEvents(Connection c, int partition, int limit) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT ev_id, ev_time, ev_txid, ev_retry, ev_type, ev_data, "
-                + "ev_extra1, ev_extra2, ev_extra3, ev_extra4, batch_id FROM pgq_topic.next_batch_events(?, ?, ?, 0, ?)")) {
+        try (PreparedStatement st = c.prepareStatement("SELECT * FROM pgq_topic.next_batch_events(?, ?, ?, 0, ?)")) {
             st.setString(1, topic);
             st.setString(2, group);
             st.setInt(3, partition);
@@ -115,8 +120,9 @@ final class TopicSql {
                 if (!rs.next()) {
                     return null;
                 }
-                long batchId = rs.getLong(11);
-                return new Opened(batchId, io.pgq.consumer.internal.BatchCursor.readEvents(rs, limit));
+                long batchId = rs.getLong(BATCH_ID_COLUMN);
+                boolean firstChunk = rs.getMetaData().getColumnCount() < FIRST_CHUNK_COLUMN || rs.getBoolean(FIRST_CHUNK_COLUMN);
+                return new Opened(batchId, firstChunk ? io.pgq.consumer.internal.BatchCursor.readEvents(rs, limit) : null);
             }
         }
     }
