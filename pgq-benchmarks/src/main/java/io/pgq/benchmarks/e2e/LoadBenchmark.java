@@ -43,7 +43,8 @@ import org.HdrHistogram.Histogram;
  * {@code --ticker-period-ms N} (pgqd's {@code ticker_period}) it runs a tuned reference, labelled
  * {@code reference-tuned}. With {@code --topic-partitions N} the pgq-java run sends to a topic of N
  * partitions (one key per event, so the events spread over all partitions) read by a group of
- * {@code --consumers} members with their defaults (label {@code pgq-java-topicN}). The throughput chart ends with the last second in which events were
+ * {@code --consumers} members with their defaults (label {@code pgq-java-topicN}), or with
+ * {@code --topic-threads T} worker threads each (label {@code pgq-java-topicN-tT}). The throughput chart ends with the last second in which events were
  * handled and shows the offered rate as a dashed line.
  *
  * <pre>
@@ -68,6 +69,8 @@ public final class LoadBenchmark {
     final int tickerPeriodMs;
     /** Partitions of the topic the pgq-java run uses instead of a queue; 0 for a queue. */
     final int topicPartitions;
+    /** Worker threads of each topic member (TopicConsumerConfig.threads). */
+    final int topicThreads;
     final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
     final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
@@ -91,6 +94,7 @@ public final class LoadBenchmark {
         tickerMaxLagMs = Integer.parseInt(a.getOrDefault("ticker-max-lag-ms", "0"));
         tickerPeriodMs = Integer.parseInt(a.getOrDefault("ticker-period-ms", "0"));
         topicPartitions = Integer.parseInt(a.getOrDefault("topic-partitions", "0"));
+        topicThreads = Integer.parseInt(a.getOrDefault("topic-threads", String.valueOf(TopicConsumerConfig.DEFAULT_THREADS)));
         if (topicPartitions > 0 && !impl.equals("pgq-java")) {
             throw new IllegalArgumentException("--topic-partitions needs --impl pgq-java");
         }
@@ -114,7 +118,8 @@ public final class LoadBenchmark {
     }
 
     String label() {
-        return impl + (tuned() ? "-tuned" : "") + (topicPartitions > 0 ? "-topic" + topicPartitions : "") + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
+        return impl + (tuned() ? "-tuned" : "") + (topicPartitions > 0 ? "-topic" + topicPartitions
+                + (topicThreads == TopicConsumerConfig.DEFAULT_THREADS ? "" : "-t" + topicThreads) : "") + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
     }
 
     void run() throws Exception {
@@ -136,7 +141,7 @@ public final class LoadBenchmark {
      * while it reads a batch, one to listen and one to heartbeat.
      */
     int poolSize() {
-        int perConsumer = topicPartitions > 0 ? TopicConsumerConfig.DEFAULT_THREADS + 2 : 1;
+        int perConsumer = topicPartitions > 0 ? topicThreads + 2 : 1;
         return producers + consumers * perConsumer + 4;
     }
 
@@ -195,7 +200,8 @@ public final class LoadBenchmark {
         pgq.topics().createTopic(QUEUE, topicPartitions);
         List<TopicConsumer> group = new ArrayList<>();
         for (int m = 0; m < consumers; m++) {
-            group.add(TopicConsumer.builder(pgq, TopicConsumerConfig.builder(QUEUE, "load").memberId("m" + m).build())
+            group.add(TopicConsumer.builder(pgq, TopicConsumerConfig.builder(QUEUE, "load").memberId("m" + m)
+                            .threads(topicThreads).build())
                     .otherwise(event -> {
                         recordConsumed(Long.parseLong(event.key()));
                         return Outcome.done();
