@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgq.core.OutgoingEvent;
-import io.pgq.core.Pgq;
 import io.pgq.core.UnknownTopicException;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,42 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Groups on a topic inside one JVM: sharing, rebalancing, order per key, ordered retries, fencing, exactly-once. */
-class TopicConsumerTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
-
-    static TestDatabase db;
-    static Pgq pgq;
-    static TestSupport.Ticker ticker;
-    final List<TopicConsumer> members = new ArrayList<>();
-
-    @BeforeAll
-    static void start(TestDatabase database) {
-        db = database;
-        pgq = TestSupport.client(database);
-        ticker = new TestSupport.Ticker(database.dataSource(), false);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        ticker.close();
-        pgq.close();
-    }
-
-    @AfterEach
-    void closeMembers() {
-        members.forEach(m -> m.stop(Duration.ofSeconds(30)));
-    }
+class TopicConsumerTest extends TopicTestCase {
 
     /** A topic whose partitions tick as soon as they have events. */
     private static void createTopic(String topic, int partitions) throws SQLException {
@@ -73,18 +36,9 @@ class TopicConsumerTest {
     }
 
     private TopicConsumer member(TopicConsumerConfig config, EventHandler<String> handler, TopicRebalanceListener listener) {
-        TopicConsumer m = TopicConsumer.builder(pgq, config).otherwise(handler).listener(listener).build();
-        members.add(m);
+        TopicConsumer m = newMember(config, handler, listener);
         m.start();
         return m;
-    }
-
-    private static void await(String what, BooleanSupplier condition, Supplier<String> progress) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("%s; so far: %s", what, progress.get()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     /** Handled events as key -> sequence numbers in handling order ("key:seq" payloads). */

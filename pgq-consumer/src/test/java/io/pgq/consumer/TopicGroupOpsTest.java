@@ -1,59 +1,21 @@
 package io.pgq.consumer;
 
-import static io.pgq.consumer.TestSupport.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.Gauge;
 import io.pgq.core.GroupSettings;
-import io.pgq.core.Pgq;
 import io.pgq.core.PgqException;
 import io.pgq.core.TopicRouting;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Operating a group: the settings its members share, and the lag of each partition in the metrics. */
-class TopicGroupOpsTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
-
-    static TestDatabase db;
-    static Pgq pgq;
-    static TestSupport.Ticker ticker;
-    final List<TopicConsumer> members = new ArrayList<>();
-
-    @BeforeAll
-    static void start(TestDatabase database) {
-        db = database;
-        pgq = TestSupport.client(database);
-        ticker = new TestSupport.Ticker(database.dataSource(), false);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        ticker.close();
-        pgq.close();
-    }
-
-    @AfterEach
-    void closeMembers() {
-        members.forEach(m -> m.stop(Duration.ofSeconds(30)));
-    }
+class TopicGroupOpsTest extends TopicTestCase {
 
     private static void createTopic(String topic, int partitions) throws SQLException {
         TestSupport.createEagerTopic(pgq, db.dataSource(), topic, partitions);
@@ -65,17 +27,7 @@ class TopicGroupOpsTest {
     }
 
     private TopicConsumer member(TopicConsumerConfig config, EventHandler<String> handler) {
-        TopicConsumer m = TopicConsumer.builder(pgq, config).otherwise(handler).build();
-        members.add(m);
-        return m;
-    }
-
-    private static void await(String what, BooleanSupplier condition, Supplier<String> progress) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("%s; so far: %s", what, progress.get()).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        return newMember(config, handler, new TopicRebalanceListener() { });
     }
 
     @Test

@@ -4,23 +4,13 @@ import static io.pgq.consumer.TestSupport.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgq.core.OutgoingEvent;
-import io.pgq.core.Pgq;
-import io.pgq.schema.PgqSchema;
-import io.pgq.testing.PostgresExtension;
-import io.pgq.testing.TestDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * When a member looks: a tick wakes an idle partition long before its poll interval, and the
@@ -28,52 +18,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * at the survivor's next regular heartbeat. Intervals are set far longer than the time allowed,
  * so the tests fail without the mechanism and pass on a slow machine with it.
  */
-class TopicWakeupTest {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.withTemplate("pgq", PgqSchema::install);
-
-    static TestDatabase db;
-    static Pgq pgq;
-    static TestSupport.Ticker ticker;
-    final List<TopicConsumer> members = new ArrayList<>();
-
-    @BeforeAll
-    static void start(TestDatabase database) {
-        db = database;
-        pgq = TestSupport.client(database);
-        ticker = new TestSupport.Ticker(database.dataSource(), false);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        ticker.close();
-        pgq.close();
-    }
-
-    @AfterEach
-    void closeMembers() {
-        members.forEach(m -> m.stop(Duration.ofSeconds(30)));
-    }
+class TopicWakeupTest extends TopicTestCase {
 
     private static void createTopic(String topic, int partitions) throws SQLException {
         TestSupport.createEagerTopic(pgq, db.dataSource(), topic, partitions);
     }
 
     private TopicConsumer member(TopicConsumerConfig config, EventHandler<String> handler) {
-        TopicConsumer m = TopicConsumer.builder(pgq, config).otherwise(handler).build();
-        members.add(m);
+        TopicConsumer m = newMember(config, handler, new TopicRebalanceListener() { });
         m.start();
         return m;
-    }
-
-    private static void await(Duration limit, String what, BooleanSupplier condition, Supplier<String> progress)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("%s within %s; so far: %s", what, limit, progress.get()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     @Test
