@@ -1,6 +1,7 @@
 package io.pgq.consumer.internal.topic;
 
 import io.pgq.consumer.DeliveryMode;
+import io.pgq.consumer.internal.BatchCursor;
 import io.pgq.consumer.internal.RawEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -122,7 +123,7 @@ final class TopicSql {
                 }
                 long batchId = rs.getLong(BATCH_ID_COLUMN);
                 boolean firstChunk = rs.getMetaData().getColumnCount() < FIRST_CHUNK_COLUMN || rs.getBoolean(FIRST_CHUNK_COLUMN);
-                return new Opened(batchId, firstChunk ? io.pgq.consumer.internal.BatchCursor.readEvents(rs, limit) : null);
+                return new Opened(batchId, firstChunk ? BatchCursor.readEvents(rs, limit) : null);
             }
         }
     }
