@@ -49,6 +49,34 @@ class StablePlansTest extends SchemaTestCase {
         }
     }
 
+    @Test
+    void readingABatchFetchesEachOfItsTwoTicksOncePerCallHoweverManyTicksItsQueueKeeps() throws SQLException {
+        sql.createEagerQueue("sp_long");
+        sql.execute("select pgq.register_consumer('sp_long', 'c')");
+        sql.insert("sp_long", "e");
+        sql.execute("insert into pgq.tick (tick_queue, tick_id, tick_event_seq) "
+                + "select ?, g, 1 from generate_series(1000000, 1003000) g", sql.queueId("sp_long"));
+        sql.execute("analyze pgq.tick");   // statistics of a queue with a long history of ticks
+        long batch = sql.scalarLong("select pgq.next_batch('sp_long', 'c')");
+
+        Connection c = sql.connection();
+        c.setAutoCommit(false);
+        try {
+            String fetched = "select idx_tup_fetch from pg_stat_xact_user_tables where relid = 'pgq.tick'::regclass";
+            long before = sql.scalarLong(fetched);   // pending counts of the session, not only of this transaction
+            assertThat(sql.rows("select * from pgq.get_batch_events(?)", batch)).hasSize(1);
+            sql.rows("select * from pgq.batch_event_tables(?)", batch);
+            assertThat(sql.scalarLong(fetched) - before)
+                    .as("ticks fetched by get_batch_events and batch_event_tables (two each), the queue keeping 3,002")
+                    .isLessThanOrEqualTo(4);
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+            dropAllQueues();
+            sql.execute("analyze pgq.tick");   // as the other tests expect: statistics of a tiny table
+        }
+    }
+
     /** Ticks, then opens, reads and finishes a batch two ways (plain, and with a minimum count). */
     private void oneRound() throws SQLException {
         sql.insert("sp_q", "e");

@@ -273,6 +273,44 @@ class TopicGroupTest {
     }
 
     @Test
+    void finishAndNextBatchEventsFinishesOpensAndReadsInOneStatementAndSaysWhenCaughtUp() throws Exception {
+        sql.execute("select pgq_topic.create_topic('g_fne', 1)");
+        sql.execute("select pgq.set_queue_config('g_fne.p0', 'ticker_max_lag', '0')");
+        sql.execute("select pgq.set_queue_config('g_fne.p0', 'ticker_idle_period', '0')");
+        heartbeat("g_fne", "m");
+        sql.execute("select pgq_topic.insert_event('g_fne', 'k', 't', 'e1')");
+        sql.tick("g_fne.p0");
+        sql.execute("select pgq_topic.insert_event('g_fne', 'k', 't', 'e2')");
+        sql.tick("g_fne.p0");
+
+        List<List<String>> first = sql.rows("select ev_data, batch_id, first_chunk, caught_up "
+                + "from pgq_topic.next_batch_events('g_fne', 'g', 0, 0, 10)");
+        String batch = first.get(0).get(1);
+        assertThat(first.get(0).get(3)).as("a later tick exists: not caught up").isEqualTo("f");
+        assertThat(first.subList(1, first.size())).extracting(r -> r.get(0)).containsExactly("e1");
+
+        String call = "select ev_data, batch_id, first_chunk, caught_up "
+                + "from pgq_topic.finish_and_next_batch_events('g_fne', 'g', 'm', 0, %d, %s, %d)";
+        assertThat(sqlState(String.format(call, 2, batch, 10))).as("fenced like finish_batch").isEqualTo("PGQ01");
+        assertThat(sqlState(String.format(call, 1, Long.parseLong(batch) + 1000, 10))).as("not the open batch")
+                .isEqualTo("22023");
+        assertThat(sqlState(String.format(call, 1, batch, 0))).as("limit below 1").isEqualTo("22023");
+        assertThat(sql.scalar("select current_batch from pgq_topic.get_group_info('g_fne', 'g')"))
+                .as("refused calls finish nothing").isEqualTo(batch);
+
+        List<List<String>> second = sql.rows(String.format(call, 1, batch, 10));
+        String next = second.get(0).get(1);
+        assertThat(next).as("the second tick's batch").isNotNull().isNotEqualTo(batch);
+        assertThat(second.get(0).subList(2, 4)).as("first chunk, ends at the newest tick").containsExactly("t", "t");
+        assertThat(second.subList(1, second.size())).extracting(r -> r.get(0)).containsExactly("e2");
+        assertThat(sql.rows(String.format(call, 1, next, 10))).as("finished, no further tick").isEmpty();
+        assertThat(sql.scalar("select current_batch from pgq_topic.get_group_info('g_fne', 'g')")).isNull();
+        assertThat(sql.scalar("select count(*) from pgq.get_consumer_info('g_fne.p0', 'g') where last_tick = "
+                + "(select max(tick_id) from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue "
+                + "where q.queue_name = 'g_fne.p0')")).as("the group is at the newest tick").isEqualTo("1");
+    }
+
+    @Test
     void openingABatchCommitsAsynchronouslyOnlyInATransactionOfItsOwn() throws Exception {
         sql.execute("select pgq_topic.create_topic('g_sync', 1)");
         sql.execute("select pgq.set_queue_config('g_sync.p0', 'ticker_max_lag', '0')");

@@ -27,6 +27,7 @@ revoke all on function
     pgq_topic.next_batch_events(text, text, int4, int8, int4),
     pgq_topic.finish_batch(text, text, text, int4, int8, int8),
     pgq_topic.finish_and_next_batch(text, text, text, int4, int8, int8),
+    pgq_topic.finish_and_next_batch_events(text, text, text, int4, int8, int8, int4),
     pgq_topic.create_topic(text, int4),
     pgq_topic.drop_topic(text, boolean),
     pgq_topic.drop_topic(text),
@@ -60,7 +61,8 @@ grant execute on function
     pgq_topic.save_progress(text, text, text, int4, int8, int8, int8),
     pgq_topic.next_batch_events(text, text, int4, int8, int4),
     pgq_topic.finish_batch(text, text, text, int4, int8, int8),
-    pgq_topic.finish_and_next_batch(text, text, text, int4, int8, int8)
+    pgq_topic.finish_and_next_batch(text, text, text, int4, int8, int8),
+    pgq_topic.finish_and_next_batch_events(text, text, text, int4, int8, int8, int4)
     to pgq_reader;
 grant execute on function
     pgq_topic.create_topic(text, int4),

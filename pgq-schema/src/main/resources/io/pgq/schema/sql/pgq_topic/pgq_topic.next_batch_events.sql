@@ -1,8 +1,9 @@
 -- pgq_topic.next_batch_events(topic, group, partition, after_ev_id, limit): opens the group's
--- next batch on the partition (pgq.next_batch_custom: the open batch, or the next one) and
+-- next batch on the partition (the open batch, or the next one: pgq._next_batch_sql, which is
+-- next_batch_custom and batch_event_sql in one read of the batch's rows) and
 -- returns it with its first events, in one statement: a first row that carries only batch_id
 -- and first_chunk, then, when first_chunk is true, up to i_limit events of the batch with
--- ev_id > i_after_ev_id in ev_id order (batch_id and first_chunk NULL). No row at all when the
+-- ev_id > i_after_ev_id in ev_id order (batch_id, first_chunk and caught_up NULL). No row at all when the
 -- partition has no further tick yet. A member that gets fewer than i_limit events has the
 -- whole batch and needs no read transaction; otherwise it reads the rest through
 -- pgq.get_batch_cursor after the last event it got.
@@ -10,6 +11,8 @@
 -- between the batch's two ticks (its ticks' event sequence values): such a batch is read through
 -- pgq.get_batch_cursor from its start, in one scan, instead of being sorted whole here for its
 -- first chunk and scanned again for the rest.
+-- caught_up (on the batch's row) is true when the batch ends at the partition's newest tick: a
+-- member that has handled it is caught up until the next tick.
 -- The transaction commits asynchronously (synchronous_commit off): opening a batch needs no
 -- flush of its own, since whatever depends on it (progress saved under the fencing check, the
 -- batch's finish, an exactly-once handler's transaction) commits synchronously later and so
@@ -21,14 +24,13 @@ create or replace function pgq_topic.next_batch_events(
     out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
     out ev_type text, out ev_data text,
     out ev_extra1 text, out ev_extra2 text, out ev_extra3 text, out ev_extra4 text,
-    out batch_id int8, out first_chunk boolean)
+    out batch_id int8, out first_chunk boolean, out caught_up boolean)
 returns setof record
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    v_batch int8;
-    v_ids   int8;
+    b       record;
 begin
     if i_limit is null or i_limit < 1 then
         raise exception 'limit must be at least 1, got %', i_limit using errcode = '22023';
@@ -36,21 +38,23 @@ begin
     if txid_current_if_assigned() is null then
         perform set_config('synchronous_commit', 'off', true);
     end if;
-    select f.batch_id, f.cur_tick_event_seq - f.prev_tick_event_seq
-      into v_batch, v_ids
-      from pgq.next_batch_custom(pgq_topic.partition_queue(i_topic, i_partition), i_group, null, null, null) f;
-    if v_batch is null then
+    select f.batch_id, f.event_ids, f.event_sql, f.newest
+      into b
+      from pgq._next_batch_sql(pgq_topic.partition_queue(i_topic, i_partition), i_group) f;
+    if b.batch_id is null then
         return;
     end if;
-    batch_id := v_batch;
-    first_chunk := v_ids is null or v_ids <= i_limit;
+    batch_id := b.batch_id;
+    first_chunk := b.event_ids is null or b.event_ids <= i_limit;
+    caught_up := b.newest;
     return next;
     if not first_chunk then
         return;
     end if;
     batch_id := null;
     first_chunk := null;
-    return query execute 'select _evs.*, null::int8, null::boolean from (' || pgq.batch_event_sql(v_batch)
+    caught_up := null;
+    return query execute 'select _evs.*, null::int8, null::boolean, null::boolean from (' || b.event_sql
         || ') _evs where _evs.ev_id > $1 order by 1 limit $2'
         using coalesce(i_after_ev_id, 0), i_limit;
 end;

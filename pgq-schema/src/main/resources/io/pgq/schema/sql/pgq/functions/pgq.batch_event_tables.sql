@@ -1,6 +1,8 @@
 -- pgq.batch_event_tables(batch): the data tables a batch must read (reference §1.2):
 -- only the previous table when the batch ended before the last rotation (step1), only the
--- current one when it started after the rotation became visible (step2), else both.
+-- current one when it started after the rotation became visible (step2), else both
+-- (pgq._batch_tables). The batch's two ticks are probed by their full key: a join on
+-- tick_queue alone would read every tick the queue keeps (docs/design/schema.md).
 create or replace function pgq.batch_event_tables(x_batch_id bigint)
 returns setof text
 language plpgsql
@@ -10,35 +12,22 @@ set jit = off
 as $$
 declare
     b           record;
-    v_prev      integer;
 begin
-    select txid_snapshot_xmin(prev.tick_snapshot) as tx_min,
-           txid_snapshot_xmax(cur.tick_snapshot) as tx_max,
+    select (select txid_snapshot_xmin(t.tick_snapshot) from pgq.tick t
+             where t.tick_queue = sub.sub_queue and t.tick_id = sub.sub_last_tick) as tx_min,
+           (select txid_snapshot_xmax(t.tick_snapshot) from pgq.tick t
+             where t.tick_queue = sub.sub_queue and t.tick_id = sub.sub_next_tick) as tx_max,
            qu.queue_data_pfx, qu.queue_ntables, qu.queue_cur_table,
            qu.queue_switch_step1, qu.queue_switch_step2
       into b
-      from pgq.subscription sub, pgq.tick prev, pgq.tick cur, pgq.queue qu
-     where sub.sub_batch = x_batch_id
-       and prev.tick_queue = sub.sub_queue and prev.tick_id = sub.sub_last_tick
-       and cur.tick_queue = sub.sub_queue and cur.tick_id = sub.sub_next_tick
-       and qu.queue_id = sub.sub_queue;
-    if not found then
+      from pgq.subscription sub
+      join pgq.queue qu on qu.queue_id = sub.sub_queue
+     where sub.sub_batch = x_batch_id;
+    if not found or b.tx_min is null or b.tx_max is null then
         raise exception 'Cannot find data for batch %', x_batch_id;
     end if;
-
-    v_prev := b.queue_cur_table - 1;
-    if v_prev < 0 then
-        v_prev := b.queue_ntables - 1;
-    end if;
-
-    if b.tx_max < b.queue_switch_step1 then
-        return next b.queue_data_pfx || '_' || v_prev::text;
-    elsif b.queue_switch_step2 is not null and b.tx_min > b.queue_switch_step2 then
-        return next b.queue_data_pfx || '_' || b.queue_cur_table::text;
-    else
-        return next b.queue_data_pfx || '_' || v_prev::text;
-        return next b.queue_data_pfx || '_' || b.queue_cur_table::text;
-    end if;
-    return;
+    return query
+        select unnest(pgq._batch_tables(b.tx_min, b.tx_max, b.queue_data_pfx, b.queue_ntables, b.queue_cur_table,
+                                        b.queue_switch_step1, b.queue_switch_step2));
 end;
 $$;

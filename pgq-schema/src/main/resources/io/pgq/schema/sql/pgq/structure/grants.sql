@@ -49,6 +49,9 @@ grant execute on function
 revoke all on function
     pgq.batch_event_sql(bigint),
     pgq.batch_event_tables(bigint),
+    pgq._batch_tables(bigint, bigint, text, integer, integer, bigint, bigint),
+    pgq._batch_event_sql(integer, txid_snapshot, txid_snapshot, text[]),
+    pgq._next_batch_sql(text, text),
     pgq.find_tick_helper(int4, int8, timestamptz, int8, int8, interval),
     pgq.register_consumer(text, text),
     pgq.register_consumer_at(text, text, bigint),
@@ -71,6 +74,9 @@ revoke all on function
 grant execute on function
     pgq.batch_event_sql(bigint),
     pgq.batch_event_tables(bigint),
+    pgq._batch_tables(bigint, bigint, text, integer, integer, bigint, bigint),
+    pgq._batch_event_sql(integer, txid_snapshot, txid_snapshot, text[]),
+    pgq._next_batch_sql(text, text),
     pgq.find_tick_helper(int4, int8, timestamptz, int8, int8, interval),
     pgq.register_consumer(text, text),
     pgq.register_consumer_at(text, text, bigint),

@@ -21,8 +21,9 @@ drop function if exists pgq._insert_event(text, text, text, text, text, text, te
 drop function if exists pgq._trg_jsonb_values(anyelement);
 drop function if exists pgq._trg_sql_update_values(text[], text[], text[], text[], anyelement, anyelement);
 
--- pgq_topic.next_batch_events got the result column first_chunk in revision 8; a function's
--- result columns change only by dropping it (pgq_topic's files create it again, grants after).
+-- pgq_topic.next_batch_events got the result column first_chunk in revision 8 and caught_up in
+-- revision 10; a function's result columns change only by dropping it (pgq_topic's files create
+-- it again, grants after).
 drop function if exists pgq_topic.next_batch_events(text, text, int4, int8, int4);
 
 -- Idempotent fix-ups, roles, generated insert functions (see pgq.upgrade_schema).

@@ -1,0 +1,26 @@
+-- pgq_topic.finish_and_next_batch_events(topic, group, member, partition, epoch, batch_id, limit):
+-- finishes a batch of a partition as pgq_topic.finish_batch does (same fencing check, same
+-- errors) and, in the same statement and transaction, opens the group's next batch on the
+-- partition and returns it with its first events, as pgq_topic.next_batch_events does (same
+-- rows; no row when there is no further tick yet). A member that finishes a small batch when
+-- the partition's next tick arrives (docs/design/topics.md) needs this one statement per batch
+-- instead of two. The transaction commits with the caller's durability (the finish is in it).
+-- Runs with the caller's rights (needs pgq_reader).
+create or replace function pgq_topic.finish_and_next_batch_events(
+    i_topic text, i_group text, i_member text, i_partition int4, i_epoch int8, i_batch_id int8, i_limit int4,
+    out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
+    out ev_type text, out ev_data text,
+    out ev_extra1 text, out ev_extra2 text, out ev_extra3 text, out ev_extra4 text,
+    out batch_id int8, out first_chunk boolean, out caught_up boolean)
+returns setof record
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if i_limit is null or i_limit < 1 then
+        raise exception 'limit must be at least 1, got %', i_limit using errcode = '22023';
+    end if;
+    perform pgq_topic.finish_batch(i_topic, i_group, i_member, i_partition, i_epoch, i_batch_id);
+    return query select * from pgq_topic.next_batch_events(i_topic, i_group, i_partition, 0, i_limit);
+end;
+$$;
