@@ -151,6 +151,46 @@ class TopicConsumerTest extends TopicTestCase {
         }
     }
 
+    /** How many partitions of the topic (all when {@code partition} is null) have a batch of group grp open. */
+    private static long openBatches(String topic, Integer partition) {
+        try {
+            return scalar(db.dataSource(), "SELECT count(*) FROM pgq_topic.get_group_info(?, 'grp') "
+                    + "WHERE current_batch IS NOT NULL AND (?::int4 IS NULL OR partition_no = ?::int4)", topic, partition, partition);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aBatchHandledWhileCaughtUpIsFinishedWithoutAFurtherEventAndBeforeItsPartitionIsRevoked() throws Exception {
+        createTopic("tc_defer", 2);
+        Log log = new Log();
+        Map<Integer, Long> openAtRevoke = new ConcurrentHashMap<>();
+        TopicConsumer m = member(config("tc_defer", "m1").build(), e -> {
+            log.add(e.payload());
+            return Outcome.done();
+        }, new TopicRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<Integer> partitions) {
+                partitions.forEach(p -> openAtRevoke.put(p, openBatches("tc_defer", p)));
+            }
+        });
+        produce("tc_defer", 4, 0, 5);
+        await("20 events handled", () -> log.count.get() >= 20, () -> log.count.get() + " handled");
+        // a caught-up member finishes its last batch with the next tick's open, or on its own after a short wait
+        await("no batch left open once no further event comes", () -> openBatches("tc_defer", null) == 0,
+                () -> openBatches("tc_defer", null) + " partitions with an open batch");
+
+        produce("tc_defer", 4, 5, 6);
+        await("24 events handled", () -> log.count.get() >= 24, () -> log.count.get() + " handled");
+        assertThat(m.stop(Duration.ofSeconds(30))).isTrue();
+        assertThat(openAtRevoke).as("whether a partition's batch was open when onPartitionsRevoked ran for it")
+                .isEqualTo(Map.of(0, 0L, 1, 0L));
+        assertThat(openBatches("tc_defer", null)).isZero();
+        assertThat(log.count.get()).as("each event once").isEqualTo(24);
+        log.assertInOrderPerKey();
+    }
+
     @Test
     void aFailingEventIsRetriedInPlaceThenDeadLetteredWhileOtherKeysGoOn() throws Exception {
         createTopic("tc_retry", 1);

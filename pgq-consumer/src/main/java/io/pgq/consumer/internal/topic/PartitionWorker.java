@@ -39,6 +39,11 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(30);
     /** A read transaction ends at the next event or chunk boundary after this long. */
     static final Duration READ_TRANSACTION_LIMIT = Duration.ofSeconds(1);
+    /**
+     * How long a batch handled whole while caught up waits for the partition's next tick to be
+     * finished with the opening of the next batch (one statement); at most the poll interval.
+     */
+    static final Duration FINISH_DELAY_LIMIT = Duration.ofMillis(100);
 
     /** What the worker tells its member. */
     interface Owner {
@@ -73,6 +78,8 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private volatile boolean ended;
     private long progressBatch;
     private long opened;             // the batch the last finish opened, 0 when none
+    private long unfinished;         // a batch handled whole whose finish waits for the next tick, 0 when none
+    private boolean caughtUp;        // the batch in hand ends at the partition's newest tick
     private boolean lastBatchFitChunk = true;   // the last batch had fewer events than a chunk
     private Connection connection;   // of the batch in hand, null between batches
     private ChunkReader reader;      // of the batch in hand, null between batches
@@ -206,7 +213,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
             }
             boolean more = oneBatch();
             errorBackoff = Duration.ZERO;
-            schedule(more ? Duration.ZERO : config.pollInterval(), !more);
+            schedule(more ? Duration.ZERO : idleWait(), !more);
         } catch (LeaseLostException e) {
             LOG.info("Partition {} of topic {} (group {}, member {}) was taken by another member: {}", partition,
                     config.topic(), config.group(), config.memberId(), e.getMessage());
@@ -226,9 +233,21 @@ final class PartitionWorker implements OrderedHandler.Partition {
         }
     }
 
-    /** Revoked or stopping between batches: tell the listener, then release (revoke) or leave it to the member's leave (stop). */
+    /** How long to wait for the next tick: the poll interval, or less while a finish waits for it. */
+    private Duration idleWait() {
+        if (unfinished == 0) {
+            return config.pollInterval();
+        }
+        return config.pollInterval().compareTo(FINISH_DELAY_LIMIT) < 0 ? config.pollInterval() : FINISH_DELAY_LIMIT;
+    }
+
+    /**
+     * Revoked or stopping between batches: finish the batch in hand, tell the listener, then
+     * release (revoke) or leave it to the member's leave (stop).
+     */
     private void handOver() {
         ended = true;   // first: the coordinator leaves an ended worker alone, so no loss is reported meanwhile
+        finishUnfinished();
         owner.revoked(partition);
         if (stopRequested) {
             owner.stopped(this);
@@ -243,10 +262,31 @@ final class PartitionWorker implements OrderedHandler.Partition {
         owner.released(this);
     }
 
+    /** Finishes the batch whose finish waited for the next tick, if any (a failure only means it is handled again). */
+    private void finishUnfinished() {
+        long batchId = unfinished;
+        unfinished = 0;
+        if (batchId == 0) {
+            return;
+        }
+        try (Connection c = autoCommit(dataSource.getConnection())) {
+            sql.finishBatch(c, partition, epoch, batchId);
+            progressBatch = 0;
+            progressEvId = 0;
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Finishing batch {} of partition {} of topic {} (group {}, member {}) failed; its next owner handles "
+                    + "it again: {}", batchId, partition, config.topic(), config.group(), config.memberId(), e.toString());
+        }
+    }
+
     /**
      * Handles the next batch, if any, on one connection; false when there is nothing to do until
-     * the next tick: there was no batch, or the batch's finish found no next one. The finish
-     * opens the next batch in the same statement and it is handled at the next run.
+     * the next tick: there was no batch, the batch's finish found no next one, or the batch was
+     * small and its finish waits for the next tick. A batch of fewer events than a chunk that
+     * ends at the partition's newest tick is finished together with the opening of the next
+     * batch when the next tick arrives (or after {@link #FINISH_DELAY_LIMIT}): one statement per
+     * batch while caught up. Any other batch (a backlog) is finished at once, and the finish opens
+     * the next batch in the same statement; it is handled at the next run.
      */
     private boolean oneBatch() throws SQLException {
         try (Connection c = autoCommit(dataSource.getConnection())) {
@@ -261,6 +301,11 @@ final class PartitionWorker implements OrderedHandler.Partition {
                 reader = r;
                 if (!handleBatch(r, batchId)) {
                     return true;
+                }
+                if (caughtUp && r.eventsRead() < config.fetchSize() && sql.hasFinishAndNextEvents(c)) {
+                    unfinished = batchId;
+                    lastBatchFitChunk = true;
+                    return false;
                 }
                 next = r.endWith(() -> sql.finishAndNextBatch(c, partition, epoch, batchId));
             } finally {
@@ -286,13 +331,17 @@ final class PartitionWorker implements OrderedHandler.Partition {
     private ChunkReader open(Connection c) throws SQLException {
         long batchId = opened;
         opened = 0;
+        caughtUp = false;
+        long toFinish = unfinished;
+        unfinished = 0;   // should the finish fail, the batch is opened again and skipped from its progress
+        if (toFinish != 0) {
+            TopicSql.Opened o = sql.finishAndNextBatchEvents(c, partition, epoch, toFinish, config.fetchSize());
+            progressBatch = 0;
+            progressEvId = 0;
+            return reader(c, o);
+        }
         if ((batchId == 0 || lastBatchFitChunk) && progressBatch == 0 && sql.hasBatchCalls(c)) {
-            TopicSql.Opened o = sql.nextBatchEvents(c, partition, config.fetchSize());
-            if (o == null) {
-                return null;
-            }
-            return o.firstEvents() == null ? new ChunkReader(c, o.batchId(), 0, config.fetchSize())
-                    : new ChunkReader(c, o.batchId(), config.fetchSize(), o.firstEvents());
+            return reader(c, sql.nextBatchEvents(c, partition, config.fetchSize()));
         }
         if (batchId == 0) {
             batchId = sql.nextBatch(c, partition);
@@ -301,6 +350,16 @@ final class PartitionWorker implements OrderedHandler.Partition {
             return null;
         }
         return new ChunkReader(c, batchId, progressBatch == batchId ? progressEvId : 0, config.fetchSize());
+    }
+
+    /** A reader of a batch opened with its first events (null: none opened). */
+    private ChunkReader reader(Connection c, TopicSql.Opened o) {
+        if (o == null) {
+            return null;
+        }
+        caughtUp = o.caughtUp();
+        return o.firstEvents() == null ? new ChunkReader(c, o.batchId(), 0, config.fetchSize())
+                : new ChunkReader(c, o.batchId(), config.fetchSize(), o.firstEvents());
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.List;
  * The statements of a group member, each on the connection given (the caller decides the
  * transaction). A refused fencing check (SQLSTATE {@code PGQ01}) becomes a
  * {@link LeaseLostException}. Stateless apart from its identity and whether the schema has
- * {@code pgq_topic.next_batch_events} and {@code pgq_topic.finish_and_next_batch} (looked up on first
- * use); thread-safe.
+ * {@code pgq_topic.next_batch_events} and {@code pgq_topic.finish_and_next_batch}, and
+ * {@code pgq_topic.finish_and_next_batch_events} (each looked up on first use); thread-safe.
  */
 final class TopicSql {
 
@@ -26,6 +26,7 @@ final class TopicSql {
     /** Result columns of pgq_topic.next_batch_events after the ten event columns. */
     private static final int BATCH_ID_COLUMN = 11;
     private static final int FIRST_CHUNK_COLUMN = 12;
+    private static final int CAUGHT_UP_COLUMN = 13;
     /** What {@link #finishAndNextBatch} returns when it could not look for the next batch. */
     static final long NEXT_UNKNOWN = -1;
 
@@ -36,6 +37,8 @@ final class TopicSql {
     private final String deadLetterQueue;
     /** Whether the schema has pgq_topic.next_batch_events and finish_and_next_batch; null until looked up. */
     private volatile Boolean batchCalls;
+    /** Whether the schema has pgq_topic.finish_and_next_batch_events; null until looked up. */
+    private volatile Boolean finishAndNextEvents;
 
     TopicSql(String topic, String group, String member, DeliveryMode deliveryMode, String deadLetterQueue) {
         this.topic = topic;
@@ -99,8 +102,11 @@ final class TopicSql {
         }
     }
 
-    /** A batch just opened, with its first events; null events when it is to be read through a cursor from its start. */
-    record Opened(long batchId, List<RawEvent> firstEvents) {
+    /**
+     * A batch just opened, with its first events (null when it is to be read through a cursor from
+     * its start) and whether it ends at the partition's newest tick (false when unknown).
+     */
+    record Opened(long batchId, List<RawEvent> firstEvents, boolean caughtUp) {
     }
 
     /**
@@ -109,7 +115,7 @@ final class TopicSql {
      * there is no batch yet. Fewer than {@code limit} events: the whole batch. No events (null)
      * when the batch took more event ids than {@code limit}: it is read in one scan through a
      * cursor instead (schemas before revision 8 have no {@code first_chunk} column and always
-     * send the first events).
+     * send the first events; before revision 10 no {@code caught_up} column).
      */
     Opened nextBatchEvents(Connection c, int partition, int limit) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT * FROM pgq_topic.next_batch_events(?, ?, ?, 0, ?)")) {
@@ -117,15 +123,53 @@ final class TopicSql {
             st.setString(2, group);
             st.setInt(3, partition);
             st.setInt(4, limit);
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                long batchId = rs.getLong(BATCH_ID_COLUMN);
-                boolean firstChunk = rs.getMetaData().getColumnCount() < FIRST_CHUNK_COLUMN || rs.getBoolean(FIRST_CHUNK_COLUMN);
-                return new Opened(batchId, firstChunk ? BatchCursor.readEvents(rs, limit) : null);
-            }
+            return opened(st, limit);
         }
+    }
+
+    /**
+     * Finishes the batch under the fencing check and opens the partition's next one with its
+     * first events, in one statement ({@code pgq_topic.finish_and_next_batch_events}); what
+     * {@link #nextBatchEvents} returns for the next batch (null when there is none yet).
+     */
+    Opened finishAndNextBatchEvents(Connection c, int partition, long epoch, long batchId, int limit) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT * FROM pgq_topic.finish_and_next_batch_events(?, ?, ?, ?, ?, ?, ?)")) {
+            bindMember(st);
+            st.setInt(4, partition);
+            st.setLong(5, epoch);
+            st.setLong(6, batchId);
+            st.setInt(7, limit);
+            return opened(st, limit);
+        } catch (SQLException e) {
+            throw fencing(e);
+        }
+    }
+
+    private static Opened opened(PreparedStatement st, int limit) throws SQLException {
+        try (ResultSet rs = st.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            long batchId = rs.getLong(BATCH_ID_COLUMN);
+            int columns = rs.getMetaData().getColumnCount();
+            boolean firstChunk = columns < FIRST_CHUNK_COLUMN || rs.getBoolean(FIRST_CHUNK_COLUMN);
+            boolean caughtUp = columns >= CAUGHT_UP_COLUMN && rs.getBoolean(CAUGHT_UP_COLUMN);
+            return new Opened(batchId, firstChunk ? BatchCursor.readEvents(rs, limit) : null, caughtUp);
+        }
+    }
+
+    /** Whether the schema has pgq_topic.finish_and_next_batch_events (revision 10 on). */
+    boolean hasFinishAndNextEvents(Connection c) throws SQLException {
+        Boolean known = finishAndNextEvents;
+        if (known == null) {
+            try (PreparedStatement st = c.prepareStatement("SELECT pg_catalog.to_regprocedure("
+                    + "'pgq_topic.finish_and_next_batch_events(text, text, text, int4, int8, int8, int4)') IS NOT NULL")) {
+                known = single(st).getBoolean(1);
+            }
+            finishAndNextEvents = known;
+        }
+        return known;
     }
 
     /** Whether the schema has pgq_topic.next_batch_events and finish_and_next_batch (added together). */
