@@ -28,7 +28,8 @@ begin
             using errcode = '22023';
     end if;
     update pgq_topic.lease l set batch_id = null, done_ev_id = null
-     where l.topic_name = i_topic and l.group_name = i_group and l.partition_no = i_partition;
+     where l.topic_name = i_topic and l.group_name = i_group and l.partition_no = i_partition
+       and (l.batch_id is not null or l.done_ev_id is not null);   -- a batch without saved progress writes nothing
     return 1;
 end;
 $$;
