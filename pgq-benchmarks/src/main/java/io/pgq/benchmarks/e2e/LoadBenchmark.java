@@ -44,7 +44,10 @@ import org.HdrHistogram.Histogram;
  * {@code reference-tuned}. With {@code --topic-partitions N} the pgq-java run sends to a topic of N
  * partitions (one key per event, so the events spread over all partitions) read by a group of
  * {@code --consumers} members with their defaults (label {@code pgq-java-topicN}), or with
- * {@code --topic-threads T} worker threads each (label {@code pgq-java-topicN-tT}). The throughput chart ends with the last second in which events were
+ * {@code --topic-threads T} worker threads each (label {@code pgq-java-topicN-tT}). With
+ * {@code --warmup S} the producers run S seconds before the measured {@code --duration}, and the
+ * events committed then are delivered but not counted (label suffix {@code -wS}): the JVM compiles
+ * the hot paths meanwhile. The throughput chart ends with the last second in which events were
  * handled and shows the offered rate as a dashed line.
  *
  * <pre>
@@ -63,6 +66,8 @@ public final class LoadBenchmark {
     final int batch;
     final int payloadSize;
     final int seconds;
+    /** Seconds of production before the measured ones, whose events are not counted. */
+    final int warmupSeconds;
     final Path out;
     /** The reference's queue ticker_max_lag and pgqd ticker_period in ms, 0 for their defaults. */
     final int tickerMaxLagMs;
@@ -76,6 +81,8 @@ public final class LoadBenchmark {
     final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
     /** Events whose handler started before their producer thread had recorded the commit. */
     final java.util.Set<Long> handledBeforeRecorded = ConcurrentHashMap.newKeySet();
+    /** Events committed during the warm-up, delivered and not counted. */
+    final java.util.concurrent.atomic.AtomicLong warmupEvents = new java.util.concurrent.atomic.AtomicLong();
     final ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
     final AtomicLongArray consumedPerSecond;
     final AtomicBoolean producing = new AtomicBoolean(true);
@@ -90,6 +97,10 @@ public final class LoadBenchmark {
         batch = Integer.parseInt(a.getOrDefault("batch", "1"));
         payloadSize = Integer.parseInt(a.getOrDefault("payload", "100"));
         seconds = Integer.parseInt(a.getOrDefault("duration", "30"));
+        warmupSeconds = Integer.parseInt(a.getOrDefault("warmup", "0"));
+        if (seconds < 1 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--duration must be at least 1 and --warmup at least 0 (seconds)");
+        }
         out = Path.of(a.getOrDefault("out", "docs/benchmarks"));
         tickerMaxLagMs = Integer.parseInt(a.getOrDefault("ticker-max-lag-ms", "0"));
         tickerPeriodMs = Integer.parseInt(a.getOrDefault("ticker-period-ms", "0"));
@@ -102,7 +113,7 @@ public final class LoadBenchmark {
             throw new IllegalArgumentException("--ticker-max-lag-ms and --ticker-period-ms tune the reference (pgqd); "
                     + "use them with --impl reference");
         }
-        consumedPerSecond = new AtomicLongArray(seconds + 120);
+        consumedPerSecond = new AtomicLongArray(warmupSeconds + seconds + 120);
     }
 
     public static void main(String[] args) throws Exception {
@@ -119,7 +130,8 @@ public final class LoadBenchmark {
 
     String label() {
         return impl + (tuned() ? "-tuned" : "") + (topicPartitions > 0 ? "-topic" + topicPartitions
-                + (topicThreads == TopicConsumerConfig.DEFAULT_THREADS ? "" : "-t" + topicThreads) : "") + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers;
+                + (topicThreads == TopicConsumerConfig.DEFAULT_THREADS ? "" : "-t" + topicThreads) : "") + "-rate" + (rate == 0 ? "max" : rate) + "-b" + batch + "-p" + producers + "-c" + consumers
+                + (warmupSeconds == 0 ? "" : "-w" + warmupSeconds);
     }
 
     void run() throws Exception {
@@ -272,7 +284,7 @@ public final class LoadBenchmark {
             threads.add(t);
             t.start();
         }
-        Thread.sleep(seconds * 1_000L);
+        Thread.sleep((warmupSeconds + seconds) * 1_000L);
         producing.set(false);
         for (Thread t : threads) {
             t.join();
@@ -311,7 +323,9 @@ public final class LoadBenchmark {
             Thread.onSpinWait();
             committed = commitNanos.remove(eventId);
         }
-        if (committed != null) {
+        if (committed != null && committed - startNanos < TimeUnit.SECONDS.toNanos(warmupSeconds)) {
+            warmupEvents.incrementAndGet();
+        } else if (committed != null) {
             latency.recordValue(Math.max(0, (handlerStart - committed) / 1_000));
         } else {
             handledBeforeRecorded.add(eventId);
@@ -341,7 +355,9 @@ public final class LoadBenchmark {
                 h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, commitNanos.size())
                 + (handledBeforeRecorded.isEmpty() ? "" : "; delivered before their commit time was recorded "
-                + "(no latency sample): " + handledBeforeRecorded.size()) + tickerSummary;
+                + "(no latency sample): " + handledBeforeRecorded.size())
+                + (warmupSeconds == 0 ? "" : "; not counted: " + warmupEvents.get() + " events of a " + warmupSeconds
+                + " s warm-up before") + tickerSummary;
         System.out.println(summary);
         Files.writeString(out.resolve(label() + "-summary.txt"), summary + "\n");
         writeLatency(h);
