@@ -19,19 +19,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The database cost of a topic group per event against a plain consumer: a plain queue read by a
  * {@link PgqConsumer} and a topic read by a group of one member, both with no-op handlers and
  * their default fetch sizes (or the member's given), running side by side in one JVM. Each round sends the same 20,000
- * events (100-byte payloads, distinct keys) to the queue and to the topic, each in one
+ * events, or the number given (100-byte payloads, distinct keys) to the queue and to the topic, each in one
  * transaction, ticks every queue once after the commit, and takes the time until the consumer
  * has handled all of them; the two runs of a round are interleaved (alternating order). A
  * warm-up round is not counted. Prints each round's times and the ratio (the topic's
  * throughput relative to the plain consumer's), then the median.
  *
- * <pre>java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.TopicReadRatio [rounds] [partitions] [member fetch size]</pre>
+ * <pre>java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.TopicReadRatio [rounds] [partitions] [member fetch size] [events]</pre>
+ *
+ * With 20,000 events a drain takes some 30 ms on a 2-core machine, so the wake-up after the tick
+ * weighs in it; 200,000 measure the reading.
  */
 public final class TopicReadRatio {
 
     static final String QUEUE = "bench_read_plain";
     static final String TOPIC = "bench_read_topic";
-    static final int EVENTS = 20_000;
+    static final int DEFAULT_EVENTS = 20_000;
+    /** Events per round (a round's two drains each take about this many events). */
+    private static int events = DEFAULT_EVENTS;
     static final String PAYLOAD = "x".repeat(100);
 
     private TopicReadRatio() {
@@ -41,6 +46,10 @@ public final class TopicReadRatio {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int fetchSize = args.length > 2 ? Integer.parseInt(args[2]) : TopicConsumerConfig.DEFAULT_FETCH_SIZE;
+        events = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_EVENTS;
+        if (rounds < 1 || partitions < 1 || fetchSize < 1 || events < 1) {
+            throw new IllegalArgumentException("rounds, partitions, fetch size and events must be at least 1");
+        }
         try (BenchDatabase db = BenchDatabase.create(BenchDatabase.PGQ_JAVA)) {
             Pgq pgq = db.client(12);
             pgq.admin().createQueue(QUEUE);
@@ -86,7 +95,7 @@ public final class TopicReadRatio {
             }
             Arrays.sort(ratios);
             System.out.printf("median ratio (topic / plain throughput) over %d rounds of %,d events: %.2f (min %.2f, max %.2f)%n",
-                    rounds, EVENTS, ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+                    rounds, events, ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
         }
     }
 
@@ -109,20 +118,20 @@ public final class TopicReadRatio {
     }
 
     private static List<OutgoingEvent> events(boolean keyed) {
-        List<OutgoingEvent> events = new ArrayList<>(EVENTS);
-        for (int i = 0; i < EVENTS; i++) {
-            events.add(keyed ? OutgoingEvent.keyed("bench", "key-" + i, PAYLOAD) : OutgoingEvent.of("bench", PAYLOAD));
+        List<OutgoingEvent> batch = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            batch.add(keyed ? OutgoingEvent.keyed("bench", "key-" + i, PAYLOAD) : OutgoingEvent.of("bench", PAYLOAD));
         }
-        return events;
+        return batch;
     }
 
     /** Nanoseconds from now (just after the ticks) until all events were handled. */
     private static long await(AtomicInteger handled, String who) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(120);
-        while (handled.get() < EVENTS) {
+        while (handled.get() < events) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(who + " handled only " + handled.get() + " of " + EVENTS
+                throw new IllegalStateException(who + " handled only " + handled.get() + " of " + events
                         + " events within 120 s");
             }
             Thread.sleep(1);
