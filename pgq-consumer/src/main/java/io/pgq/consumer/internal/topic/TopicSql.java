@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The statements of a group member, each on the connection given (the caller decides the
@@ -35,10 +37,8 @@ final class TopicSql {
     private final String member;
     private final String deliveryMode;
     private final String deadLetterQueue;
-    /** Whether the schema has pgq_topic.next_batch_events and finish_and_next_batch; null until looked up. */
-    private volatile Boolean batchCalls;
-    /** Whether the schema has pgq_topic.finish_and_next_batch_events; null until looked up. */
-    private volatile Boolean finishAndNextEvents;
+    /** Whether the schema has a function (by its signature), for the functions looked up so far. */
+    private final Map<String, Boolean> functions = new ConcurrentHashMap<>();
 
     TopicSql(String topic, String group, String member, DeliveryMode deliveryMode, String deadLetterQueue) {
         this.topic = topic;
@@ -161,26 +161,22 @@ final class TopicSql {
 
     /** Whether the schema has pgq_topic.finish_and_next_batch_events (revision 10 on). */
     boolean hasFinishAndNextEvents(Connection c) throws SQLException {
-        Boolean known = finishAndNextEvents;
-        if (known == null) {
-            try (PreparedStatement st = c.prepareStatement("SELECT pg_catalog.to_regprocedure("
-                    + "'pgq_topic.finish_and_next_batch_events(text, text, text, int4, int8, int8, int4)') IS NOT NULL")) {
-                known = single(st).getBoolean(1);
-            }
-            finishAndNextEvents = known;
-        }
-        return known;
+        return hasFunction(c, "pgq_topic.finish_and_next_batch_events(text, text, text, int4, int8, int8, int4)");
     }
 
     /** Whether the schema has pgq_topic.next_batch_events and finish_and_next_batch (added together). */
     boolean hasBatchCalls(Connection c) throws SQLException {
-        Boolean known = batchCalls;
+        return hasFunction(c, "pgq_topic.finish_and_next_batch(text, text, text, int4, int8, int8)");
+    }
+
+    private boolean hasFunction(Connection c, String signature) throws SQLException {
+        Boolean known = functions.get(signature);
         if (known == null) {
-            try (PreparedStatement st = c.prepareStatement("SELECT pg_catalog.to_regprocedure("
-                    + "'pgq_topic.finish_and_next_batch(text, text, text, int4, int8, int8)') IS NOT NULL")) {
+            try (PreparedStatement st = c.prepareStatement("SELECT pg_catalog.to_regprocedure(?) IS NOT NULL")) {
+                st.setString(1, signature);
                 known = single(st).getBoolean(1);
             }
-            batchCalls = known;
+            functions.put(signature, known);
         }
         return known;
     }
