@@ -4,6 +4,7 @@
 --   min_lag      only take an end tick at least this old;
 --   min_count    batch should span at least this many events (event-seq estimate);
 --   min_interval batch should span at least this much time (OR-ed with min_count).
+-- (pgq._open_batch opens it.)
 create or replace function pgq.next_batch_custom(
     in i_queue_name text, in i_consumer_name text,
     in i_min_lag interval, in i_min_count int4, in i_min_interval interval,
@@ -14,91 +15,13 @@ create or replace function pgq.next_batch_custom(
 returns record
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
--- plans cached while pgq.tick was small must not scan it in full (docs/design/schema.md)
-set enable_seqscan = off
-set jit = off
 as $$
-declare
-    s       record;
-    v_next  record;
 begin
-    select sub.sub_queue, sub.sub_consumer, sub.sub_id, sub.sub_batch,
-           sub.sub_last_tick, sub.sub_next_tick,
-           prev.tick_id as prev_id, prev.tick_time as prev_time, prev.tick_event_seq as prev_seq,
-           cur.tick_time as cur_time, cur.tick_event_seq as cur_seq
-      into s
-      from pgq.queue qu
-      join pgq.subscription sub on (sub.sub_queue = qu.queue_id)
-      join pgq.consumer co on (co.co_id = sub.sub_consumer)
-      left join pgq.tick prev on (prev.tick_queue = sub.sub_queue and prev.tick_id = sub.sub_last_tick)
-      left join pgq.tick cur on (cur.tick_queue = sub.sub_queue and cur.tick_id = sub.sub_next_tick)
-     where qu.queue_name = i_queue_name
-       and co.co_name = i_consumer_name;
-    if not found then
-        raise exception 'Not subscriber to queue: %/%', i_queue_name, i_consumer_name;
-    end if;
-    if s.prev_id is null then
-        raise exception 'PgQ corruption: Consumer % on queue % does not see tick %',
-                        i_consumer_name, i_queue_name, s.sub_last_tick;
-    end if;
-
-    prev_tick_id := s.sub_last_tick;
-    prev_tick_time := s.prev_time;
-    prev_tick_event_seq := s.prev_seq;
-
-    -- a batch is already open: return it again
-    if s.sub_batch is not null then
-        batch_id := s.sub_batch;
-        cur_tick_id := s.sub_next_tick;
-        cur_tick_time := s.cur_time;
-        cur_tick_event_seq := s.cur_seq;
-        return;
-    end if;
-
-    -- choose the end tick
-    if i_min_count is null and i_min_interval is null then
-        select t.tick_id, t.tick_time, t.tick_event_seq into v_next
-          from pgq.tick t
-         where t.tick_queue = s.sub_queue
-           and t.tick_id > s.sub_last_tick
-         order by t.tick_queue asc, t.tick_id asc
-         limit 1;
-    else
-        select h.next_tick_id as tick_id, h.next_tick_time as tick_time, h.next_tick_seq as tick_event_seq
-          into v_next
-          from pgq.find_tick_helper(s.sub_queue, s.sub_last_tick, s.prev_time, s.prev_seq,
-                                    i_min_count, i_min_interval) h;
-    end if;
-
-    if v_next.tick_id is null
-       or (i_min_lag is not null and now() - v_next.tick_time < i_min_lag) then
-        prev_tick_id := null;
-        prev_tick_time := null;
-        prev_tick_event_seq := null;
-        return;
-    end if;
-
-    batch_id := nextval('pgq.batch_id_seq'::regclass);
-    -- the extra conditions make a concurrent caller for the same consumer (which waited
-    -- for our row lock) re-read the subscription instead of opening a second batch
-    update pgq.subscription
-       set sub_batch = batch_id,
-           sub_next_tick = v_next.tick_id,
-           sub_active = now()
-     where sub_queue = s.sub_queue
-       and sub_consumer = s.sub_consumer
-       and sub_batch is null
-       and sub_last_tick = s.sub_last_tick;
-    if not found then
-        select * into batch_id, cur_tick_id, prev_tick_id, cur_tick_time, prev_tick_time,
-                      cur_tick_event_seq, prev_tick_event_seq
-          from pgq.next_batch_custom(i_queue_name, i_consumer_name, i_min_lag, i_min_count, i_min_interval);
-        return;
-    end if;
-
-    cur_tick_id := v_next.tick_id;
-    cur_tick_time := v_next.tick_time;
-    cur_tick_event_seq := v_next.tick_event_seq;
+    select f.batch_id, f.cur_tick_id, f.prev_tick_id, f.cur_tick_time, f.prev_tick_time,
+           f.cur_tick_event_seq, f.prev_tick_event_seq
+      into batch_id, cur_tick_id, prev_tick_id, cur_tick_time, prev_tick_time,
+           cur_tick_event_seq, prev_tick_event_seq
+      from pgq._open_batch(i_queue_name, i_consumer_name, i_min_lag, i_min_count, i_min_interval) f;
 end;
 $$;
 

@@ -232,3 +232,9 @@ grant execute on function
     pgq._consumer_lease_release(text, text, text, bigint),
     pgq._consumer_lease_finish_batch(text, text, text, bigint, bigint)
     to pgq_reader;
+
+-- opening a batch (pgq-java): called by next_batch_custom and _next_batch_sql, which run as the
+-- schema owner; nobody else calls it
+revoke all on function
+    pgq._open_batch(text, text, interval, int4, interval)
+    from public, pgq_reader, pgq_writer, pgq_admin;
