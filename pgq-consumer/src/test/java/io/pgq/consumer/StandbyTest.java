@@ -12,6 +12,7 @@ import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
 import io.pgq.core.PgqException;
 import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PgBouncer;
 import io.pgq.testing.PostgresExtension;
 import io.pgq.testing.TestDatabase;
 import java.io.PrintWriter;
@@ -310,8 +311,8 @@ class StandbyTest {
 
     @Test
     void behindPgBouncerInTransactionModeOneInstanceWorksAndTheOtherTakesOver() throws Exception {
-        assumeTrue(PgBouncer.installed(), "PgBouncer is not installed at " + PgBouncer.BINARY);
-        try (PgBouncer bouncer = PgBouncer.start(db, 3);
+        assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED);
+        try (PgBouncer bouncer = PgBouncer.inFrontOf(db, 3);
              Pgq a = throughBouncer(bouncer); Pgq b = throughBouncer(bouncer)) {
             createQueue(a, "sb_bouncer");
             a.admin().registerConsumer("sb_bouncer", "c");
@@ -321,7 +322,7 @@ class StandbyTest {
     }
 
     private static Pgq throughBouncer(PgBouncer bouncer) {
-        return Pgq.create(PgqConfig.builder().jdbcUrl(bouncer.jdbcUrl()).username(PgBouncer.user(db))
+        return Pgq.create(PgqConfig.builder().jdbcUrl(bouncer.jdbcUrl()).username(bouncer.user())
                 .password(db.password()).installSchema(false).maximumPoolSize(8).build());
     }
 

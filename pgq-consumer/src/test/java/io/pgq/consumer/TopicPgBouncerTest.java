@@ -9,6 +9,7 @@ import io.pgq.core.Pgq;
 import io.pgq.core.PgqConfig;
 import io.pgq.core.TopicRouting;
 import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PgBouncer;
 import io.pgq.testing.PostgresExtension;
 import io.pgq.testing.TestDatabase;
 import java.time.Duration;
@@ -35,11 +36,11 @@ class TopicPgBouncerTest {
 
     @Test
     void membersBehindPgBouncerInTransactionModeShareConsumeInOrderAndAreFenced(TestDatabase db) throws Exception {
-        assumeTrue(PgBouncer.installed(), "PgBouncer is not installed at " + PgBouncer.BINARY);
-        PgBouncer bouncer = PgBouncer.start(db, 3);
+        assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED);
+        PgBouncer bouncer = PgBouncer.inFrontOf(db, 3);
         List<TopicConsumer> members = new ArrayList<>();
         try {
-            Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(bouncer.jdbcUrl()).username(PgBouncer.user(db))
+            Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(bouncer.jdbcUrl()).username(bouncer.user())
                     .password(db.password()).installSchema(false).maximumPoolSize(10).build());
             try (TestSupport.Ticker ticker = new TestSupport.Ticker(db.dataSource(), false)) {
                 pgq.topics().createTopic("tb_orders", 4);

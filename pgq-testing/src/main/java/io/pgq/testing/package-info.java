@@ -12,7 +12,8 @@
  * </ol>
  * The log says which one was chosen. {@code PGQ_TEST_SERVER=url|docker|embedded} forces a choice.
  *
- * <p>Entry points: {@link io.pgq.testing.PostgresExtension} and {@link io.pgq.testing.TestDatabase}.
+ * <p>Entry points: {@link io.pgq.testing.PostgresExtension} and {@link io.pgq.testing.TestDatabase};
+ * {@link io.pgq.testing.PgBouncer} puts a real PgBouncer in transaction mode in front of a database.
  * Everything in {@code io.pgq.testing.internal} is not API and may change.
  */
 package io.pgq.testing;

@@ -1,10 +1,12 @@
 package io.pgq.ticker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.MetricRegistry;
 import io.pgq.schema.PgqSchema;
+import io.pgq.testing.PgBouncer;
 import io.pgq.testing.PostgresExtension;
 import io.pgq.testing.TestDatabase;
 import java.io.BufferedReader;
@@ -39,6 +41,12 @@ class PgBouncerTest {
         return TickerConfig.builder().leaderCheckPeriod(Duration.ofMillis(100)).leaderLease(lease).build();
     }
 
+    /** PgBouncer with two server connections in front of {@code db}; the test is skipped without it. */
+    static PgBouncer bouncerInFrontOf(TestDatabase db) throws Exception {
+        assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED);
+        return PgBouncer.inFrontOf(db, 2);
+    }
+
     static PGSimpleDataSource through(PgBouncer bouncer) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(bouncer.jdbcUrl());
@@ -55,7 +63,7 @@ class PgBouncerTest {
         createBusyQueue(db);
         // a lease far longer than the wait below: only the stopping leader's release lets the standby in
         Duration lease = Duration.ofSeconds(60);
-        try (PgBouncer bouncer = PgBouncer.inFrontOf(db);
+        try (PgBouncer bouncer = bouncerInFrontOf(db);
              Ticker first = Ticker.builder("first", through(bouncer)).config(config(lease)).metrics(new MetricRegistry()).build();
              Ticker second = Ticker.builder("second", through(bouncer)).config(config(lease)).metrics(new MetricRegistry()).build()) {
             first.start();
@@ -87,7 +95,7 @@ class PgBouncerTest {
         createBusyQueue(db);
         Duration lease = Duration.ofSeconds(2);
         List<String> childOutput = new CopyOnWriteArrayList<>();
-        try (PgBouncer bouncer = PgBouncer.inFrontOf(db)) {
+        try (PgBouncer bouncer = bouncerInFrontOf(db)) {
             Process child = startChild(bouncer, lease, childOutput);
             try (Ticker standby = Ticker.builder("standby", through(bouncer)).config(config(lease)).metrics(new MetricRegistry()).build()) {
                 standby.start();
@@ -114,7 +122,7 @@ class PgBouncerTest {
     @Test
     void aTickWithALostLeaseTicksNothing(TestDatabase db) throws Exception {
         createBusyQueue(db);
-        try (PgBouncer bouncer = PgBouncer.inFrontOf(db); Connection c = DriverManager.getConnection(bouncer.jdbcUrl());
+        try (PgBouncer bouncer = bouncerInFrontOf(db); Connection c = DriverManager.getConnection(bouncer.jdbcUrl());
              Statement st = c.createStatement()) {
             assertThat(scalar(st, "SELECT pgq._ticker_lease_take(7, 'old', '1 hour')")).isEqualTo("1");
             assertThat(scalar(st, "SELECT pgq._ticker_lease_take(7, 'new', '1 hour')")).as("held by old").isNull();
