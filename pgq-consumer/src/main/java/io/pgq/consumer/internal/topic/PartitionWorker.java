@@ -304,7 +304,6 @@ final class PartitionWorker implements OrderedHandler.Partition {
                 }
                 if (caughtUp && r.eventsRead() < config.fetchSize() && sql.hasFinishAndNextEvents(c)) {
                     unfinished = batchId;
-                    lastBatchFitChunk = true;
                     return false;
                 }
                 next = r.endWith(() -> sql.finishAndNextBatch(c, partition, epoch, batchId));
@@ -327,6 +326,8 @@ final class PartitionWorker implements OrderedHandler.Partition {
      * took more event ids than a chunk, which is then read through a cursor. After a larger
      * batch (a backlog) the batch the finish opened is read from its start through a cursor in a
      * read transaction, so that it is scanned once; so is a batch with saved progress, after it.
+     * A batch whose finish waited for the next tick is finished first, in the statement that
+     * opens the next one.
      */
     private ChunkReader open(Connection c) throws SQLException {
         long batchId = opened;
@@ -352,7 +353,7 @@ final class PartitionWorker implements OrderedHandler.Partition {
         return new ChunkReader(c, batchId, progressBatch == batchId ? progressEvId : 0, config.fetchSize());
     }
 
-    /** A reader of a batch opened with its first events (null: none opened). */
+    /** A reader of a batch opened with its first events (null: none opened); notes whether it is {@link #caughtUp}. */
     private ChunkReader reader(Connection c, TopicSql.Opened o) {
         if (o == null) {
             return null;
