@@ -335,6 +335,35 @@ class TopicGroupTest {
     }
 
     @Test
+    void finishingAndOpeningCommitsAsynchronouslyOnlyInATransactionOfItsOwn() throws Exception {
+        sql.execute("select pgq_topic.create_topic('g_fsync', 1)");
+        sql.execute("select pgq.set_queue_config('g_fsync.p0', 'ticker_max_lag', '0')");
+        heartbeat("g_fsync", "m");
+        String durability = "select current_setting('synchronous_commit')";
+        sql.execute("set synchronous_commit = on");   // test servers may run with it off
+        sql.execute("select pgq_topic.insert_event('g_fsync', 'k', 't', 'e')");
+        sql.tick("g_fsync.p0");
+        String batch = sql.scalar("select batch_id from pgq_topic.next_batch_events('g_fsync', 'g', 0, 0, 10) "
+                + "where batch_id is not null");
+        for (boolean wroteBefore : new boolean[] {false, true}) {
+            sql.execute("select pgq_topic.insert_event('g_fsync', 'k', 't', 'e')");
+            sql.tick("g_fsync.p0");
+            sql.begin();
+            if (wroteBefore) {
+                sql.execute("select txid_current()");
+            }
+            String next = sql.scalar("select batch_id from pgq_topic.finish_and_next_batch_events('g_fsync', 'g', 'm', 0, 1, "
+                    + "?::int8, 10) where batch_id is not null", batch);
+            assertThat(sql.scalar(durability)).as("after finishing and opening, wrote before: %s", wroteBefore)
+                    .isEqualTo(wroteBefore ? "on" : "off");
+            sql.commit();
+            assertThat(next).as("the next batch").isNotNull().isNotEqualTo(batch);
+            batch = next;
+        }
+        assertThat(sql.scalar(durability)).as("the session's own setting").isEqualTo("on");
+    }
+
+    @Test
     void badMemberInputIsRefused() throws SQLException {
         sql.execute("select pgq_topic.create_topic('g_bad', 2)");
         sql.assertSqlError("select * from pgq_topic.heartbeat('g_bad', 'g', 'm', '10 ms')",

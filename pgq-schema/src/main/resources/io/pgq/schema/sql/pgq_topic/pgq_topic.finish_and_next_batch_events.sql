@@ -4,7 +4,11 @@
 -- partition and returns it with its first events, as pgq_topic.next_batch_events does (same
 -- rows; no row when there is no further tick yet). A member that finishes a small batch when
 -- the partition's next tick arrives (docs/design/topics.md) needs this one statement per batch
--- instead of two. The transaction commits with the caller's durability (the finish is in it).
+-- instead of two. As a transaction of its own it commits asynchronously (synchronous_commit
+-- off), like next_batch_events: a crash that loses the finish hands the batch out again from
+-- its saved progress, in order, which at-least-once delivery allows; an exactly-once handler's
+-- transaction commits synchronously after it and so flushes the write-ahead log past it. In a
+-- transaction that already wrote, the caller's durability is left as it is.
 -- Runs with the caller's rights (needs pgq_reader).
 create or replace function pgq_topic.finish_and_next_batch_events(
     i_topic text, i_group text, i_member text, i_partition int4, i_epoch int8, i_batch_id int8, i_limit int4,
@@ -19,6 +23,9 @@ as $$
 begin
     if i_limit is null or i_limit < 1 then
         raise exception 'limit must be at least 1, got %', i_limit using errcode = '22023';
+    end if;
+    if txid_current_if_assigned() is null then
+        perform set_config('synchronous_commit', 'off', true);
     end if;
     perform pgq_topic.finish_batch(i_topic, i_group, i_member, i_partition, i_epoch, i_batch_id);
     return query select * from pgq_topic.next_batch_events(i_topic, i_group, i_partition, 0, i_limit);
