@@ -4,11 +4,12 @@
 -- partition and returns it with its first events, as pgq_topic.next_batch_events does (same
 -- rows; no row when there is no further tick yet). A member that finishes a small batch when
 -- the partition's next tick arrives (docs/design/topics.md) needs this one statement per batch
--- instead of two. As a transaction of its own it commits asynchronously (synchronous_commit
--- off), like next_batch_events: a crash that loses the finish hands the batch out again from
--- its saved progress, in order, which at-least-once delivery allows; an exactly-once handler's
--- transaction commits synchronously after it and so flushes the write-ahead log past it. In a
--- transaction that already wrote, the caller's durability is left as it is.
+-- instead of two. Unless its transaction wrote before the call, that transaction commits
+-- asynchronously (synchronous_commit off until its end), like next_batch_events: a crash that
+-- loses the finish hands the batch out again from its saved progress, in order, which
+-- at-least-once delivery allows; an exactly-once handler's transaction commits synchronously
+-- after it and so flushes the write-ahead log past it. In a transaction that already wrote,
+-- the caller's durability is left as it is.
 -- Runs with the caller's rights (needs pgq_reader).
 create or replace function pgq_topic.finish_and_next_batch_events(
     i_topic text, i_group text, i_member text, i_partition int4, i_epoch int8, i_batch_id int8, i_limit int4,
