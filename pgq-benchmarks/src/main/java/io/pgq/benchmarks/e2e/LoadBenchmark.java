@@ -48,7 +48,8 @@ import org.HdrHistogram.Histogram;
  * {@code --warmup S} the producers run S seconds before the measured {@code --duration}, and the
  * events committed then are delivered but not counted (label suffix {@code -wS}): the JVM compiles
  * the hot paths meanwhile. The throughput chart ends with the last second in which events were
- * handled and shows the offered rate as a dashed line.
+ * handled and shows the offered rate as a dashed line. On Linux the summary line reports how busy
+ * the machine's cores were while the measured events were produced ({@link MachineCpu}).
  *
  * <pre>
  * java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.e2e.LoadBenchmark \
@@ -156,6 +157,9 @@ public final class LoadBenchmark {
         int perConsumer = topicPartitions > 0 ? topicThreads + 2 : 1;
         return producers + consumers * perConsumer + 4;
     }
+
+    /** How busy the machine's cores were while the measured events were produced (empty where unknown). */
+    private volatile String machineCpu = "";
 
     /** What {@link #tickerSummary} said about the pgq-java run; empty for the reference. */
     private String tickerSummary = "";
@@ -284,7 +288,10 @@ public final class LoadBenchmark {
             threads.add(t);
             t.start();
         }
-        Thread.sleep((warmupSeconds + seconds) * 1_000L);
+        Thread.sleep(warmupSeconds * 1_000L);
+        MachineCpu before = MachineCpu.read();
+        Thread.sleep(seconds * 1_000L);
+        machineCpu = MachineCpu.describe(before, MachineCpu.read());
         producing.set(false);
         for (Thread t : threads) {
             t.join();
@@ -365,7 +372,7 @@ public final class LoadBenchmark {
                 + (handledBeforeRecorded.isEmpty() ? "" : "; delivered before their commit time was recorded "
                 + "(no latency sample): " + handledBeforeRecorded.size())
                 + (warmupSeconds == 0 ? "" : "; not counted: " + warmupEvents.get() + " events of a " + warmupSeconds
-                + " s warm-up before") + tickerSummary;
+                + " s warm-up before") + machineCpu + tickerSummary;
         System.out.println(summary);
         Files.writeString(out.resolve(label() + "-summary.txt"), summary + "\n");
         writeLatency(h);
