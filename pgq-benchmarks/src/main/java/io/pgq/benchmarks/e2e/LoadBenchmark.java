@@ -203,7 +203,7 @@ public final class LoadBenchmark {
         ticker.start();
         consumer.start();
         produceWith(i -> new PgqJavaProducer(pgq));
-        drain(this::allHandled);
+        drain();
         consumer.close();
     }
 
@@ -245,7 +245,7 @@ public final class LoadBenchmark {
             }
             return seqs;
         });
-        drain(this::allHandled);
+        drain();
         group.forEach(c -> c.stop(Duration.ofSeconds(30)));
     }
 
@@ -351,9 +351,10 @@ public final class LoadBenchmark {
         return handledBeforeRecorded.containsAll(commitNanos.keySet());
     }
 
-    void drain(java.util.function.BooleanSupplier done) throws InterruptedException {
+    /** Waits (up to 60 s) until {@link #allHandled}. */
+    void drain() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+        while (!allHandled() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
     }
@@ -472,7 +473,7 @@ public final class LoadBenchmark {
             try {
                 consumer.start();
                 b.produceWith(i -> jdbcProducer());
-                b.drain(b::allHandled);
+                b.drain();
             } finally {
                 b.producing.set(false);
                 consumer.interrupt();

@@ -3,6 +3,7 @@ package io.pgq.benchmarks.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,7 +22,7 @@ record MachineCpu(long busyTicks, long totalTicks, int cores) {
     /** The counters now; null when {@code /proc/stat} cannot be read. */
     static MachineCpu read() {
         try {
-            java.util.List<String> lines = Files.readAllLines(STAT);
+            List<String> lines = Files.readAllLines(STAT);
             String[] f = lines.get(0).trim().split("\\s+");
             int cores = (int) lines.stream().filter(l -> l.length() > 3 && l.startsWith("cpu")
                     && Character.isDigit(l.charAt(3))).count();
