@@ -79,6 +79,68 @@ class TickerTest extends SchemaTestCase {
         assertThat(sql.scalar("select pgq.ticker('t_idle')")).as("lag 59 s < 2 x (100 s gap) and < idle period").isNull();
     }
 
+    /**
+     * A producer takes its event's id from the event sequence before it commits. A tick taken in
+     * between counts the event but cannot see it; with no later event the queue then looked idle
+     * and the event waited for the idle back-off. Both ticker forms tick it at the lag cap, and
+     * only then: a queue whose newest tick saw all it counted keeps backing off.
+     */
+    @Test
+    void anEventCommittedAfterTheTickThatCountedItIsTickedAtTheLagCapNotAfterTheIdleBackOff() throws SQLException {
+        for (boolean allQueues : new boolean[] {false, true}) {
+            dropAllQueues();
+            sql.execute("select pgq.create_queue('t_late')");
+            sql.execute("select pgq.set_queue_config('t_late', 'ticker_idle_period', '1 day')");
+            long qid = sql.queueId("t_late");
+            sql.execute("select pgq.register_consumer('t_late', 'c')");
+            sql.insert("t_late", "warm-up");  // a fresh sequence's first value does not move it
+            setTickAge(qid, 1, "1 hour");
+            assertThat(tick(allQueues)).as("a second tick").isTrue();
+
+            try (Sql producer = Sql.connect(db)) {
+                producer.execute("begin");
+                producer.execute("select pgq.insert_event('t_late', 'test', 'late')");
+                setTickAge(qid, 2, "1 hour");
+                assertThat(tick(allQueues)).as("tick 3 counts the uncommitted event").isTrue();
+                producer.execute("commit");
+            }
+            setTickAge(qid, 2, "1 hour");
+            setTickAge(qid, 3, "2 seconds");
+            assertThat(tick(allQueues)).as("lag 2 s < max_lag 3 s").isFalse();
+            setTickAge(qid, 3, "4 seconds");
+            assertThat(tick(allQueues)).as("lag 4 s < 2 x (1 hour gap), but past the lag cap with a late event").isTrue();
+            setTickAge(qid, 3, "1 hour");
+            setTickAge(qid, 4, "4 seconds");
+            assertThat(tick(allQueues)).as("no event since tick 4: back-off").isFalse();
+
+            assertThat(nextBatchEvents()).as("batch 1-2").containsExactly("warm-up");
+            assertThat(nextBatchEvents()).as("batch 2-3: the tick that could not see it").isEmpty();
+            assertThat(nextBatchEvents()).as("batch 3-4").containsExactly("late");
+
+            sql.insert("t_late", "on time");
+            setTickAge(qid, 4, "1 hour");
+            assertThat(tick(allQueues)).as("tick 5 sees its event").isTrue();
+            setTickAge(qid, 4, "2 hours");
+            setTickAge(qid, 5, "4 seconds");
+            assertThat(tick(allQueues)).as("lag 4 s < 2 x (1 hour gap), nothing late").isFalse();
+        }
+    }
+
+    /** One pass of pgq.ticker() or one call of pgq.ticker('t_late'): whether t_late got a tick. */
+    private boolean tick(boolean allQueues) throws SQLException {
+        return allQueues ? !"0".equals(sql.scalar("select pgq.ticker()::text"))
+                : sql.scalar("select pgq.ticker('t_late')::text") != null;
+    }
+
+    /** The event data of consumer c's next batch on t_late, which is then finished. */
+    private java.util.List<String> nextBatchEvents() throws SQLException {
+        String batch = sql.scalar("select pgq.next_batch('t_late', 'c')::text");
+        java.util.List<String> data = sql.rows("select ev_data from pgq.get_batch_events(?::bigint) order by ev_id", batch)
+                .stream().map(r -> r.get(0)).toList();
+        sql.execute("select pgq.finish_batch(?::bigint)", batch);
+        return data;
+    }
+
     @Test
     void tickerForOneQueueRefusesPausedExternalAndUnknownQueues() throws SQLException {
         sql.createEagerQueue("t_paused");

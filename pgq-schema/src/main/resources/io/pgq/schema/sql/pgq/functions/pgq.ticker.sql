@@ -1,9 +1,48 @@
+-- pgq._late_events(tables, snapshot): whether these event tables of a queue hold a committed
+-- event that the tick with this snapshot does not (pgq-java).  A producer takes its event id
+-- from the queue's event sequence before it commits: a tick taken in between counts the event
+-- in its tick_event_seq but cannot see it, and the sequence does not move again for it.
+-- Without a later event the queue then looked idle and the event waited for the idle back-off
+-- (twice the last gap) instead of the lag cap.  The ticker asks this only for a queue whose
+-- newest tick counted events and none since, once it is past its lag cap, and only of the
+-- tables a batch from that tick reads (pgq._batch_tables).  Such an event's transaction was
+-- running when the snapshot was taken (in its xip list) or had no transaction id yet (at or
+-- past its xmax): the ev_txid index is probed for those only, as the batch query does
+-- (reference §1.2), never for all events since xmin, which a long transaction elsewhere can
+-- make many.
+create or replace function pgq._late_events(i_tables text[], i_snapshot txid_snapshot)
+returns boolean
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_table text;
+    v_late  boolean;
+begin
+    -- two probes of the index, each stopping at the first row (one bitmap OR of both costs
+    -- three times as much)
+    foreach v_table in array i_tables loop
+        execute format('select exists (select 1 from %1$s where ev_txid >= $1)'
+                       ' or exists (select 1 from %1$s where ev_txid = any ($2))',
+                       pgq.quote_fqname(v_table))
+           into v_late
+          using txid_snapshot_xmax(i_snapshot), array(select txid_snapshot_xip(i_snapshot));
+        if v_late then
+            return true;
+        end if;
+    end loop;
+    return false;
+end;
+$$;
+
 -- pgq.ticker(queue): internal ticker for one queue.  Inserts a tick (the current snapshot)
 -- when enough happened since the newest tick (reference §3.5) and returns its id, or NULL.
 -- pgq-java: a queue with new events waits at most the session setting pgq.ticker_max_lag
 -- (when set; the pgq-java ticker daemon sets it) even if its own ticker_max_lag is longer
--- (idle queues then start their geometric back-off from that cap as well), and every tick
--- is announced with NOTIFY pgq_tick, '<queue name>'.
+-- (idle queues then start their geometric back-off from that cap as well), a queue whose
+-- newest tick counted an event it could not see (pgq._late_events) gets its next tick at the
+-- lag cap rather than after the idle back-off, and every tick is announced with
+-- NOTIFY pgq_tick, '<queue name>'.
 create or replace function pgq.ticker(i_queue_name text)
 returns bigint
 language plpgsql security definer
@@ -17,13 +56,14 @@ declare
     v_event_seq bigint;
     v_txid      bigint;
     v_last      record;
-    v_gap       interval;
+    v_prev      record;
     v_lag       interval;
     v_new       bigint;
     v_tick_id   bigint;
 begin
     select queue_id, queue_tick_seq, queue_event_seq, queue_external_ticker, queue_ticker_paused,
-           queue_ticker_max_count, queue_ticker_max_lag, queue_ticker_idle_period
+           queue_ticker_max_count, queue_ticker_max_lag, queue_ticker_idle_period,
+           queue_data_pfx, queue_ntables, queue_cur_table, queue_switch_step1, queue_switch_step2
       into q
       from pgq.queue
      where queue_name = i_queue_name;
@@ -39,7 +79,7 @@ begin
 
     v_event_seq := pgq.seq_getval(q.queue_event_seq);
 
-    select tick_id, tick_time, tick_event_seq,
+    select tick_id, tick_time, tick_event_seq, tick_snapshot,
            txid_snapshot_xmin(tick_snapshot) as xmin, txid_snapshot_xmax(tick_snapshot) as xmax
       into v_last
       from pgq.tick
@@ -68,8 +108,9 @@ begin
                 return null;
             end if;
         else
-            -- idle queue: back off geometrically up to queue_ticker_idle_period
-            select v_last.tick_time - t.tick_time into v_gap
+            -- idle queue: back off geometrically up to queue_ticker_idle_period, unless the
+            -- newest tick counted events and one of them committed after it
+            select t.tick_time, t.tick_event_seq into v_prev
               from pgq.tick t
              where t.tick_queue = q.queue_id
                and t.tick_id < v_last.tick_id
@@ -79,7 +120,13 @@ begin
                 if v_lag < least(q.queue_ticker_max_lag, pgq._ticker_max_lag_cap()) / 2 then
                     return null;
                 end if;
-                if v_lag < 2 * v_gap and v_lag < q.queue_ticker_idle_period then
+                if v_lag < 2 * (v_last.tick_time - v_prev.tick_time) and v_lag < q.queue_ticker_idle_period
+                   and not (v_last.tick_event_seq > v_prev.tick_event_seq
+                            and v_lag >= least(q.queue_ticker_max_lag, pgq._ticker_max_lag_cap())
+                            and pgq._late_events(pgq._batch_tables(v_last.xmin, v_txid, q.queue_data_pfx,
+                                                                   q.queue_ntables, q.queue_cur_table,
+                                                                   q.queue_switch_step1, q.queue_switch_step2),
+                                                 v_last.tick_snapshot)) then
                     return null;
                 end if;
             end if;
@@ -133,11 +180,14 @@ declare
 begin
     -- One statement reads every queue once (its newest tick: one index probe; its event
     -- sequence: one read; the tick before the newest only for an idle queue past half its
-    -- lag cap and short of its idle period) and decides, as pgq.ticker(name) does, which
+    -- lag cap and short of its idle period, and its tables only when that tick counted events
+    -- and the lag cap is past) and decides, as pgq.ticker(name) does, which
     -- queues need a tick now, and when the next of the others will by time alone.  No loop
     -- runs over idle queues.
     with s as materialized (
         select q.queue_id, q.queue_name, q.queue_ticker_max_count as max_count,
+               q.queue_data_pfx as data_pfx, q.queue_ntables as ntables, q.queue_cur_table as cur_table,
+               q.queue_switch_step1 as switch_step1, q.queue_switch_step2 as switch_step2,
                least(q.queue_ticker_max_lag, v_cap) as max_lag, q.queue_ticker_idle_period as idle,
                last.tick_id, last.tick_time, last.tick_snapshot, last.tick_event_seq,
                coalesce(pg_sequence_last_value(q.queue_event_seq::regclass), 1) as event_seq,
@@ -159,15 +209,27 @@ begin
                    when s.tick_id is null or s.new_events < 0 or s.new_events >= s.max_count then interval '0'
                    when s.new_events > 0 then s.max_lag - s.lag
                    when s.lag < s.max_lag / 2 or s.lag >= s.idle then s.max_lag / 2 - s.lag
-                   -- idle, past half the lag cap: due at twice the last gap (no gap: now)
-                   else least(s.idle,
-                              coalesce(2 * (s.tick_time - (select t.tick_time
-                                                             from pgq.tick t
-                                                            where t.tick_queue = s.queue_id
-                                                              and t.tick_id < s.tick_id
-                                                            order by t.tick_queue desc, t.tick_id desc
-                                                            limit 1)),
-                                       interval '0')) - s.lag
+                   -- idle, past half the lag cap: due at twice the last gap (no gap: now); when
+                   -- the newest tick counted events, at the lag cap if one committed after it
+                   else coalesce((select case
+                                             when s.tick_event_seq <= p.tick_event_seq
+                                                 then least(s.idle, 2 * (s.tick_time - p.tick_time))
+                                             when s.lag < s.max_lag
+                                                 then least(s.idle, s.max_lag, 2 * (s.tick_time - p.tick_time))
+                                             when pgq._late_events(pgq._batch_tables(txid_snapshot_xmin(s.tick_snapshot),
+                                                                                     txid_snapshot_xmax(txid_current_snapshot()), s.data_pfx,
+                                                                                     s.ntables, s.cur_table,
+                                                                                     s.switch_step1, s.switch_step2),
+                                                                   s.tick_snapshot)
+                                                 then interval '0'
+                                             else least(s.idle, 2 * (s.tick_time - p.tick_time))
+                                         end
+                                    from pgq.tick p
+                                   where p.tick_queue = s.queue_id
+                                     and p.tick_id < s.tick_id
+                                   order by p.tick_queue desc, p.tick_id desc
+                                   limit 1),
+                                  interval '0') - s.lag
                end as due_in
           from n s
     )

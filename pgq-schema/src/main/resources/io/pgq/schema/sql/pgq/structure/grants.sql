@@ -154,7 +154,8 @@ revoke all on function
     pgq._insert_event_dynamic(int4, int4, int8, timestamptz, int4, int4, text, text, text, text, text, text),
     pgq._create_role(text, text),
     pgq._generate_insert_static(),
-    pgq._generate_insert_bucket(int4)
+    pgq._generate_insert_bucket(int4),
+    pgq._late_events(text[], txid_snapshot)
     from public, pgq_reader, pgq_writer, pgq_admin;
 grant execute on function
     pgq.ticker(text, bigint, timestamptz, bigint),
