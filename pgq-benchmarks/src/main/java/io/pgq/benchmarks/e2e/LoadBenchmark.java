@@ -49,7 +49,9 @@ import org.HdrHistogram.Histogram;
  * events committed then are delivered but not counted (label suffix {@code -wS}): the JVM compiles
  * the hot paths meanwhile. The throughput chart ends with the last second in which events were
  * handled and shows the offered rate as a dashed line. On Linux the summary line reports how busy
- * the machine's cores were while the measured events were produced ({@link MachineCpu}).
+ * the machine's cores were while the measured events were produced ({@link MachineCpu}). With
+ * {@code --tick-trace true} (pgq-java) it also splits the latency at each event's tick
+ * ({@link TickTrace}).
  *
  * <pre>
  * java -cp pgq-benchmarks/target/benchmarks.jar io.pgq.benchmarks.e2e.LoadBenchmark \
@@ -77,6 +79,8 @@ public final class LoadBenchmark {
     final int topicPartitions;
     /** Worker threads of each topic member (TopicConsumerConfig.threads). */
     final int topicThreads;
+    /** Whether to split each latency at the event's tick ({@link TickTrace}); pgq-java runs only. */
+    final boolean traceTicks;
     final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
     final Map<Long, Long> commitNanos = new ConcurrentHashMap<>();
@@ -107,6 +111,10 @@ public final class LoadBenchmark {
         tickerPeriodMs = Integer.parseInt(a.getOrDefault("ticker-period-ms", "0"));
         topicPartitions = Integer.parseInt(a.getOrDefault("topic-partitions", "0"));
         topicThreads = Integer.parseInt(a.getOrDefault("topic-threads", String.valueOf(TopicConsumerConfig.DEFAULT_THREADS)));
+        traceTicks = Boolean.parseBoolean(a.getOrDefault("tick-trace", "false"));
+        if (traceTicks && !impl.equals("pgq-java")) {
+            throw new IllegalArgumentException("--tick-trace needs --impl pgq-java");
+        }
         if (topicPartitions > 0 && !impl.equals("pgq-java")) {
             throw new IllegalArgumentException("--topic-partitions needs --impl pgq-java");
         }
@@ -164,8 +172,15 @@ public final class LoadBenchmark {
     /** What {@link #tickerSummary} said about the pgq-java run; empty for the reference. */
     private String tickerSummary = "";
 
+    /** With {@code --tick-trace true}: the trace of the run, then what it found for the summary line. */
+    private volatile TickTrace tickTrace;
+    private String tickTraceSummary = "";
+
     void runPgqJava(TestDatabase db) throws Exception {
         PgqSchema.install(db.dataSource());
+        if (traceTicks) {
+            tickTrace = TickTrace.install(db.dataSource());
+        }
         MetricRegistry metrics = new MetricRegistry();
         try (Pgq pgq = Pgq.create(PgqConfig.builder().jdbcUrl(db.jdbcUrl()).username(db.user()).password(db.password())
                 .maximumPoolSize(poolSize()).metricRegistry(metrics).installSchema(false).build());
@@ -179,6 +194,9 @@ public final class LoadBenchmark {
             } finally {
                 tickerSummary = tickerSummary(metrics);
             }
+        }
+        if (tickTrace != null) {
+            tickTraceSummary = tickTrace.summary(db.dataSource());
         }
     }
 
@@ -196,7 +214,7 @@ public final class LoadBenchmark {
         PgqConsumer consumer = PgqConsumer.builder(pgq, ConsumerConfig.builder(QUEUE, "load")
                         .groupMembers(consumers).build())
                 .otherwise(event -> {
-                    recordConsumed(event.id());
+                    recordConsumed(event.id(), event);
                     return Outcome.done();
                 })
                 .build();
@@ -219,7 +237,7 @@ public final class LoadBenchmark {
             group.add(TopicConsumer.builder(pgq, TopicConsumerConfig.builder(QUEUE, "load").memberId("m" + m)
                             .threads(topicThreads).build())
                     .otherwise(event -> {
-                        recordConsumed(Long.parseLong(event.key()));
+                        recordConsumed(Long.parseLong(event.key()), event);
                         return Outcome.done();
                     })
                     .build());
@@ -324,6 +342,11 @@ public final class LoadBenchmark {
     }
 
     void recordConsumed(long eventId) {
+        recordConsumed(eventId, null);
+    }
+
+    /** As {@link #recordConsumed(long)}; the event (null for the reference) feeds the {@link TickTrace}. */
+    void recordConsumed(long eventId, io.pgq.consumer.Event<?> event) {
         long handlerStart = System.nanoTime();
         Long committed = commitNanos.remove(eventId);
         for (int spins = 0; committed == null && spins < 1_000; spins++) {
@@ -334,6 +357,10 @@ public final class LoadBenchmark {
             warmupEvents.incrementAndGet();
         } else if (committed != null) {
             latency.recordValue(Math.max(0, (handlerStart - committed) / 1_000));
+            if (tickTrace != null && event != null) {
+                tickTrace.record(event.queue(), event.txid(), (committed + wallOffsetNanos) / 1_000,
+                        (handlerStart + wallOffsetNanos) / 1_000);
+            }
         } else {
             handledBeforeRecorded.add(eventId);
         }
@@ -373,7 +400,7 @@ public final class LoadBenchmark {
                 + (handledBeforeRecorded.isEmpty() ? "" : "; delivered before their commit time was recorded "
                 + "(no latency sample): " + handledBeforeRecorded.size())
                 + (warmupSeconds == 0 ? "" : "; not counted: " + warmupEvents.get() + " events of a " + warmupSeconds
-                + " s warm-up before") + machineCpu + tickerSummary;
+                + " s warm-up before") + machineCpu + tickerSummary + tickTraceSummary;
         System.out.println(summary);
         Files.writeString(out.resolve(label() + "-summary.txt"), summary + "\n");
         writeLatency(h);
