@@ -102,6 +102,10 @@ class TickerTest extends SchemaTestCase {
                 producer.execute("select pgq.insert_event('t_late', 'test', 'late')");
                 setTickAge(qid, 2, "1 hour");
                 assertThat(tick(allQueues)).as("tick 3 counts the uncommitted event").isTrue();
+                if (allQueues) {
+                    assertThat(Long.parseLong(lastDue)).as("a queue ticked with events is due again at its lag cap (3 s)")
+                            .isBetween(2_900L, 3_000L);
+                }
                 producer.execute("commit");
             }
             setTickAge(qid, 2, "1 hour");
@@ -126,10 +130,17 @@ class TickerTest extends SchemaTestCase {
         }
     }
 
+    /** What the last {@link #tick} pass of pgq.ticker() left in pgq.ticker_next_due. */
+    private String lastDue;
+
     /** One pass of pgq.ticker() or one call of pgq.ticker('t_late'): whether t_late got a tick. */
     private boolean tick(boolean allQueues) throws SQLException {
-        return allQueues ? !"0".equals(sql.scalar("select pgq.ticker()::text"))
-                : sql.scalar("select pgq.ticker('t_late')::text") != null;
+        if (allQueues) {
+            Map<String, String> pass = tickAll();
+            lastDue = pass.get("due");
+            return !"0".equals(pass.get("ticked"));
+        }
+        return sql.scalar("select pgq.ticker('t_late')::text") != null;
     }
 
     /** The event data of consumer c's next batch on t_late, which is then finished. */
@@ -196,8 +207,8 @@ class TickerTest extends SchemaTestCase {
         setTickAges(idle, "8 seconds", "7 seconds");
         Map<String, String> pass = tickAll();
         assertThat(pass).as("idle: lag 7 s >= 2 x (1 s gap)").containsEntry("ticked", "1");
-        assertThat(Long.parseLong(pass.get("due"))).as("a queue just ticked is looked at again at half its lag cap")
-                .isBetween(1L, 1_500L);
+        assertThat(Long.parseLong(pass.get("due"))).as("an idle queue just ticked is due again at twice its new gap (7 s)")
+                .isBetween(13_000L, 15_000L);
         assertThat(sql.record("select tick_id::text, tick_event_seq = pgq.seq_getval(queue_event_seq) as seq_now,"
                         + " txid_snapshot_xmax(tick_snapshot) <= txid_current() as snapshot_past"
                         + " from pgq.tick join pgq.queue on queue_id = tick_queue where tick_queue = ?"

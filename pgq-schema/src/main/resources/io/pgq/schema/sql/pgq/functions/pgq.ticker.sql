@@ -238,8 +238,17 @@ begin
            array_agg(d.event_seq order by d.queue_name) filter (where d.due_in <= interval '0') as seqs,
            bool_or(d.tick_id is null or d.new_events < 0) filter (where d.due_in <= interval '0') as odd,
            max(txid_snapshot_xmax(d.tick_snapshot)) filter (where d.due_in <= interval '0') as last_xmax,
+           -- a queue ticked now is due again, if no event arrives (one that does is a change,
+           -- which makes the ticker run a pass anyway): after an idle tick at twice the new gap
+           -- (the lag now), at least half its lag cap and at most its idle period; after a tick
+           -- with events at its lag cap (for an event that tick could not see); after a first
+           -- tick or a sequence gone back at half its lag cap
            least(min(d.due_in) filter (where d.due_in > interval '0'),
-                 min(d.max_lag / 2) filter (where d.due_in <= interval '0')) as next_due
+                 min(case
+                         when d.tick_id is null or d.new_events < 0 then d.max_lag / 2
+                         when d.new_events > 0 then d.max_lag
+                         else least(d.idle, greatest(d.max_lag / 2, 2 * d.lag))
+                     end) filter (where d.due_in <= interval '0')) as next_due
       into r
       from d;
 
@@ -273,7 +282,6 @@ begin
               from (select due.queue_name from due join ins on ins.tick_queue = due.queue_id order by due.ord) due;
         end if;
     end if;
-    -- a queue ticked now is due again no sooner than half its lag cap (the next pass knows more)
     perform set_config('pgq.ticker_next_due',
                        case when r.next_due is not null
                             then ceil(extract(epoch from greatest(r.next_due, interval '0')) * 1000)::bigint::text
