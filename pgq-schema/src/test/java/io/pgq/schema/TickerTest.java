@@ -130,6 +130,47 @@ class TickerTest extends SchemaTestCase {
         }
     }
 
+    /**
+     * However many queues may hold a late event, one pass of pgq.ticker() probes the tables of
+     * at most 16, those that passed their lag cap last first; the others wait for a later pass.
+     */
+    @Test
+    void tickerForAllQueuesProbesAtMostSixteenQueuesForLateEventsPerPass() throws SQLException {
+        int queues = 20;
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 1; i <= queues; i++) {
+            String queue = String.format("t_many_%02d", i);
+            sql.execute("select pgq.create_queue(?)", queue);
+            sql.execute("select pgq.set_queue_config(?, 'ticker_idle_period', '1 day')", queue);
+            sql.insert(queue, "warm-up");  // a fresh sequence's first value does not move it
+            ids.add(sql.queueId(queue));
+        }
+        for (long qid : ids) {
+            setTickAge(qid, 1, "2 hours");
+        }
+        assertThat(sql.scalar("select pgq.ticker()::text")).as("tick 2 of every queue").isEqualTo(String.valueOf(queues));
+        try (Sql producer = Sql.connect(db)) {
+            producer.execute("begin");
+            for (int i = 1; i <= queues; i++) {
+                producer.execute("select pgq.insert_event(?, 'test', 'late')", String.format("t_many_%02d", i));
+            }
+            for (long qid : ids) {
+                setTickAge(qid, 2, "1 hour");
+            }
+            assertThat(sql.scalar("select pgq.ticker()::text")).as("tick 3 counts the uncommitted events")
+                    .isEqualTo(String.valueOf(queues));
+            producer.execute("commit");
+        }
+        for (int i = 0; i < queues; i++) {
+            setTickAge(ids.get(i), 3, (4 + i) + " seconds");  // past the 3 s lag cap, t_many_01 last
+        }
+        assertThat(sql.scalar("select pgq.ticker()::text")).as("16 probed, 16 late events ticked").isEqualTo("16");
+        assertThat(sql.rows("select queue_name from pgq.get_queue_info() where last_tick_id = 4 order by 1"))
+                .as("the queues that passed their lag cap last").hasSize(16)
+                .allSatisfy(row -> assertThat(row.get(0)).isLessThanOrEqualTo("t_many_16"));
+        assertThat(sql.scalar("select pgq.ticker()::text")).as("the other 4 in the next pass").isEqualTo("4");
+    }
+
     /** What the last {@link #tick} pass of pgq.ticker() left in pgq.ticker_next_due. */
     private String lastDue;
 

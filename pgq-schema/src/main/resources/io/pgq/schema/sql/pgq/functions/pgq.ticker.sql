@@ -203,52 +203,68 @@ begin
            and not q.queue_ticker_paused
     ), n as (
         select s.*, s.event_seq - s.tick_event_seq as new_events from s
-    ), d as materialized (
+    ), e as materialized (
+        -- the decision from ticks and sequences; the tick before the newest is read only for an
+        -- idle queue past half its lag cap and short of its idle period (a gating condition)
         select s.*,
                case
                    when s.tick_id is null or s.new_events < 0 or s.new_events >= s.max_count then interval '0'
                    when s.new_events > 0 then s.max_lag - s.lag
                    when s.lag < s.max_lag / 2 or s.lag >= s.idle then s.max_lag / 2 - s.lag
-                   -- idle, past half the lag cap: due at twice the last gap (no gap: now); when
-                   -- the newest tick counted events, at the lag cap if one committed after it
-                   else coalesce((select case
-                                             when s.tick_event_seq <= p.tick_event_seq
-                                                 then least(s.idle, 2 * (s.tick_time - p.tick_time))
-                                             when s.lag < s.max_lag
-                                                 then least(s.idle, s.max_lag, 2 * (s.tick_time - p.tick_time))
-                                             when pgq._late_events(pgq._batch_tables(txid_snapshot_xmin(s.tick_snapshot),
-                                                                                     txid_snapshot_xmax(txid_current_snapshot()), s.data_pfx,
-                                                                                     s.ntables, s.cur_table,
-                                                                                     s.switch_step1, s.switch_step2),
-                                                                   s.tick_snapshot)
-                                                 then interval '0'
-                                             else least(s.idle, 2 * (s.tick_time - p.tick_time))
-                                         end
-                                    from pgq.tick p
-                                   where p.tick_queue = s.queue_id
-                                     and p.tick_id < s.tick_id
-                                   order by p.tick_queue desc, p.tick_id desc
-                                   limit 1),
-                                  interval '0') - s.lag
-               end as due_in
+                   -- idle, past half the lag cap: due at twice the last gap (no gap: now); if the
+                   -- newest tick counted events, looked at again at the lag cap
+                   when p.tick_time is null then interval '0' - s.lag
+                   when s.tick_event_seq > p.tick_event_seq and s.lag < s.max_lag
+                       then least(s.idle, s.max_lag, 2 * (s.tick_time - p.tick_time)) - s.lag
+                   else least(s.idle, 2 * (s.tick_time - p.tick_time)) - s.lag
+               end as due_in,
+               -- past the lag cap after a tick that counted events: one of them may have
+               -- committed after it (pgq._late_events)
+               coalesce(s.new_events = 0 and s.tick_event_seq > p.tick_event_seq and s.lag >= s.max_lag
+                        and s.lag < 2 * (s.tick_time - p.tick_time), false) as late_candidate
           from n s
+          left join lateral (
+                select t.tick_time, t.tick_event_seq
+                  from pgq.tick t
+                 where s.new_events = 0 and s.lag >= s.max_lag / 2 and s.lag < s.idle
+                   and t.tick_queue = s.queue_id
+                   and t.tick_id < s.tick_id
+                 order by t.tick_queue desc, t.tick_id desc
+                 limit 1) p on true
+    ), d as materialized (
+        -- the tables of at most 16 candidates per pass are probed, those that passed their lag
+        -- cap last first (a late event's transaction usually commits within milliseconds of
+        -- the tick): a pass costs at most 16 probes however many queues recently had events
+        select e.*,
+               case
+                   when not e.late_candidate or e.probe_rank > 16 then e.due_in
+                   when pgq._late_events(pgq._batch_tables(txid_snapshot_xmin(e.tick_snapshot),
+                                                           txid_snapshot_xmax(txid_current_snapshot()), e.data_pfx,
+                                                           e.ntables, e.cur_table,
+                                                           e.switch_step1, e.switch_step2),
+                                         e.tick_snapshot)
+                       then interval '0'
+                   else e.due_in
+               end as due_in_late
+          from (select e.*, row_number() over (partition by e.late_candidate order by e.lag) as probe_rank
+                  from e) e
     )
-    select array_agg(d.queue_id order by d.queue_name) filter (where d.due_in <= interval '0') as ids,
-           array_agg(d.queue_name order by d.queue_name) filter (where d.due_in <= interval '0') as names,
-           array_agg(d.event_seq order by d.queue_name) filter (where d.due_in <= interval '0') as seqs,
-           bool_or(d.tick_id is null or d.new_events < 0) filter (where d.due_in <= interval '0') as odd,
-           max(txid_snapshot_xmax(d.tick_snapshot)) filter (where d.due_in <= interval '0') as last_xmax,
+    select array_agg(d.queue_id order by d.queue_name) filter (where d.due_in_late <= interval '0') as ids,
+           array_agg(d.queue_name order by d.queue_name) filter (where d.due_in_late <= interval '0') as names,
+           array_agg(d.event_seq order by d.queue_name) filter (where d.due_in_late <= interval '0') as seqs,
+           bool_or(d.tick_id is null or d.new_events < 0) filter (where d.due_in_late <= interval '0') as odd,
+           max(txid_snapshot_xmax(d.tick_snapshot)) filter (where d.due_in_late <= interval '0') as last_xmax,
            -- a queue ticked now is due again, if no event arrives (one that does is a change,
            -- which makes the ticker run a pass anyway): after an idle tick at twice the new gap
            -- (the lag now), at least half its lag cap and at most its idle period; after a tick
            -- with events at its lag cap (for an event that tick could not see); after a first
            -- tick or a sequence gone back at half its lag cap
-           least(min(d.due_in) filter (where d.due_in > interval '0'),
+           least(min(d.due_in_late) filter (where d.due_in_late > interval '0'),
                  min(case
                          when d.tick_id is null or d.new_events < 0 then d.max_lag / 2
                          when d.new_events > 0 then d.max_lag
                          else least(d.idle, greatest(d.max_lag / 2, 2 * d.lag))
-                     end) filter (where d.due_in <= interval '0')) as next_due
+                     end) filter (where d.due_in_late <= interval '0')) as next_due
       into r
       from d;
 
