@@ -231,13 +231,16 @@ begin
                    and t.tick_id < s.tick_id
                  order by t.tick_queue desc, t.tick_id desc
                  limit 1) p on true
-    ), d as materialized (
-        -- the tables of at most 16 candidates per pass are probed, those that passed their lag
+    ), probe as (
+        -- the tables of at most 4 candidates per pass are probed, those that passed their lag
         -- cap last first (a late event's transaction usually commits within milliseconds of
-        -- the tick): a pass costs at most 16 probes however many queues recently had events
+        -- the tick): a pass costs at most 4 probes however many queues recently had events
+        select e.queue_id from e where e.late_candidate order by e.lag limit 4
+    ), d as materialized (
+        -- materialized: each probe runs once, not once per reference below
         select e.*,
                case
-                   when not e.late_candidate or e.probe_rank > 16 then e.due_in
+                   when p.queue_id is null then e.due_in
                    when pgq._late_events(pgq._batch_tables(txid_snapshot_xmin(e.tick_snapshot),
                                                            txid_snapshot_xmax(txid_current_snapshot()), e.data_pfx,
                                                            e.ntables, e.cur_table,
@@ -246,8 +249,8 @@ begin
                        then interval '0'
                    else e.due_in
                end as due_in_late
-          from (select e.*, row_number() over (partition by e.late_candidate order by e.lag) as probe_rank
-                  from e) e
+          from e
+          left join probe p on p.queue_id = e.queue_id
     )
     select array_agg(d.queue_id order by d.queue_name) filter (where d.due_in_late <= interval '0') as ids,
            array_agg(d.queue_name order by d.queue_name) filter (where d.due_in_late <= interval '0') as names,
