@@ -231,24 +231,24 @@ begin
                    and t.tick_id < s.tick_id
                  order by t.tick_queue desc, t.tick_id desc
                  limit 1) p on true
-    ), probe as (
+    ), probe as materialized (
         -- the tables of at most 4 candidates per pass are probed, those that passed their lag
         -- cap last first (a late event's transaction usually commits within milliseconds of
-        -- the tick): a pass costs at most 4 probes however many queues recently had events
-        select e.queue_id from e where e.late_candidate order by e.lag limit 4
-    ), d as materialized (
-        -- materialized: each probe runs once, not once per reference below
-        select e.*,
-               case
-                   when p.queue_id is null then e.due_in
-                   when pgq._late_events(pgq._batch_tables(txid_snapshot_xmin(e.tick_snapshot),
-                                                           txid_snapshot_xmax(txid_current_snapshot()), e.data_pfx,
-                                                           e.ntables, e.cur_table,
-                                                           e.switch_step1, e.switch_step2),
-                                         e.tick_snapshot)
-                       then interval '0'
-                   else e.due_in
-               end as due_in_late
+        -- the tick): a pass costs at most 4 probes however many queues recently had events;
+        -- materialized, so that each probe runs once
+        select c.queue_id,
+               pgq._late_events(pgq._batch_tables(txid_snapshot_xmin(c.tick_snapshot),
+                                                  txid_snapshot_xmax(txid_current_snapshot()), c.data_pfx,
+                                                  c.ntables, c.cur_table, c.switch_step1, c.switch_step2),
+                                c.tick_snapshot) as late
+          from (select e.queue_id, e.tick_snapshot, e.data_pfx, e.ntables, e.cur_table,
+                       e.switch_step1, e.switch_step2
+                  from e
+                 where e.late_candidate
+                 order by e.lag
+                 limit 4) c
+    ), d as (
+        select e.*, case when p.late then interval '0' else e.due_in end as due_in_late
           from e
           left join probe p on p.queue_id = e.queue_id
     )
