@@ -180,8 +180,8 @@ declare
 begin
     -- One statement reads every queue once (its newest tick: one index probe; its event
     -- sequence: one read; the tick before the newest only for an idle queue past half its
-    -- lag cap and short of its idle period, and its tables only when that tick counted events
-    -- and the lag cap is past) and decides, as pgq.ticker(name) does, which
+    -- lag cap and short of its idle period, and the tables of at most 4 queues whose newest
+    -- tick counted events and whose lag cap is past) and decides, as pgq.ticker(name) does, which
     -- queues need a tick now, and when the next of the others will by time alone.  No loop
     -- runs over idle queues.
     with s as materialized (
