@@ -311,6 +311,69 @@ class TopicGroupTest {
     }
 
     @Test
+    void batchEventsComeThroughAStatementPreparedPerTableThatIsPreparedAgainWhenGoneAndNotAcrossARotation()
+            throws Exception {
+        sql.execute("select pgq_topic.create_topic('g_prep', 1)");
+        sql.execute("select pgq.set_queue_config('g_prep.p0', 'ticker_max_lag', '0')");
+        sql.execute("select pgq.set_queue_config('g_prep.p0', 'ticker_idle_period', '0')");
+        sql.execute("select pgq.set_queue_config('g_prep.p0', 'rotation_period', '0')");
+        heartbeat("g_prep", "m");
+        String table = sql.scalar("select pgq.current_event_table('g_prep.p0')");
+        String statement = "pgq_batch_events_r15 " + table;
+        String prepared = "select count(*) from pg_prepared_statements where name = ?";
+        String open = "select ev_data, batch_id from pgq_topic.next_batch_events('g_prep', 'g', 0, ?, 10)";
+        String finish = "select ev_data, batch_id from pgq_topic.finish_and_next_batch_events('g_prep', 'g', 'm', 0, 1, ?::int8, 10)";
+
+        sql.execute("select pgq_topic.insert_event('g_prep', 'k', 't', 'a0')");
+        sql.tick("g_prep.p0");
+        String created = sql.rows(open, 0L).get(0).get(1);   // its start tick is older than the table
+        assertThat(sql.rows(finish, created)).as("no further tick").isEmpty();
+
+        for (String data : List.of("a1", "a2", "a3")) {
+            sql.execute("select pgq_topic.insert_event('g_prep', 'k', 't', ?)", data);
+        }
+        sql.tick("g_prep.p0");
+        List<List<String>> first = sql.rows(open, 0L);
+        String batch = first.get(0).get(1);
+        assertThat(data(first)).containsExactly("a1", "a2", "a3");
+        assertThat(sql.scalar(prepared, statement)).as("prepared for %s", table).isEqualTo("1");
+        assertThat(data(first)).as("as pgq.get_batch_events reads them")
+                .isEqualTo(sql.column("select ev_data from pgq.get_batch_events(?::int8) order by ev_id", batch));
+        String a1 = sql.scalar("select ev_id from pgq.get_batch_events(?::int8) where ev_data = 'a1'", batch);
+        assertThat(data(sql.rows(open, Long.parseLong(a1)))).as("after an event, through the same statement")
+                .containsExactly("a2", "a3");
+
+        sql.execute("deallocate all");   // as a pooler's reset does; the session's note of it stays
+        sql.execute("select pgq_topic.insert_event('g_prep', 'k', 't', 'b1')");
+        sql.tick("g_prep.p0");
+        List<List<String>> second = sql.rows(finish, batch);
+        assertThat(data(second)).as("read after the statement was gone").containsExactly("b1");
+        assertThat(sql.scalar(prepared, statement)).as("prepared again").isEqualTo("1");
+
+        sql.execute("select set_config('pgq.batch_statements', '', false)");   // a note lost with a rollback
+        sql.execute("select pgq_topic.insert_event('g_prep', 'k', 't', 'c1')");
+        sql.tick("g_prep.p0");
+        List<List<String>> third = sql.rows(finish, second.get(0).get(1));
+        assertThat(data(third)).as("read when the statement exists but the note does not").containsExactly("c1");
+
+        sql.execute("select pgq_topic.insert_event('g_prep', 'k', 't', 'd1')");
+        sql.execute("select pgq.maint_rotate_tables_step1('g_prep.p0')");
+        sql.execute("select pgq_topic.insert_event('g_prep', 'k', 't', 'd2')");
+        sql.tick("g_prep.p0");
+        List<List<String>> spanning = sql.rows(finish, third.get(0).get(1));
+        assertThat(sql.column("select * from pgq.batch_event_tables(?::int8)", spanning.get(0).get(1)))
+                .as("a batch across the rotation reads both tables").hasSize(2);
+        assertThat(data(spanning)).containsExactly("d1", "d2");
+        assertThat(sql.scalar("select count(*) from pg_prepared_statements where name like 'pgq_batch_events_r15 %'"))
+                .as("no statement for a batch of two tables").isEqualTo("1");
+    }
+
+    /** The ev_data of the event rows of a next_batch_events result (its first row is the batch's). */
+    private static List<String> data(List<List<String>> rows) {
+        return rows.subList(1, rows.size()).stream().map(r -> r.get(0)).toList();
+    }
+
+    @Test
     void openingABatchCommitsAsynchronouslyOnlyInATransactionOfItsOwn() throws Exception {
         sql.execute("select pgq_topic.create_topic('g_sync', 1)");
         sql.execute("select pgq.set_queue_config('g_sync.p0', 'ticker_max_lag', '0')");

@@ -1,8 +1,9 @@
 -- pgq_topic.finish_and_next_batch_events(topic, group, member, partition, epoch, batch_id, limit):
--- finishes a batch of a partition as pgq_topic.finish_batch does (same fencing check, same
--- errors) and, in the same statement and transaction, opens the group's next batch on the
--- partition and returns it with its first events, as pgq_topic.next_batch_events does (same
--- rows; no row when there is no further tick yet). A member that finishes a small batch when
+-- finishes a batch of a partition as pgq_topic.finish_batch does (same fencing check; SQLSTATE
+-- 22023 for a batch that is not the group's open one) and, in the same UPDATE of the
+-- subscription (pgq_topic._finish_and_open), opens the group's next batch on the partition and
+-- returns it with its first events, as pgq_topic.next_batch_events does (same rows; no row
+-- when there is no further tick yet). A member that finishes a small batch when
 -- the partition's next tick arrives (docs/design/topics.md) needs this one statement per batch
 -- instead of two. Unless its transaction wrote before the call, that transaction commits
 -- asynchronously (synchronous_commit off until its end), like next_batch_events: a crash that
@@ -21,6 +22,8 @@ returns setof record
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+    b       record;
 begin
     if i_limit is null or i_limit < 1 then
         raise exception 'limit must be at least 1, got %', i_limit using errcode = '22023';
@@ -28,7 +31,24 @@ begin
     if txid_current_if_assigned() is null then
         perform set_config('synchronous_commit', 'off', true);
     end if;
-    perform pgq_topic.finish_batch(i_topic, i_group, i_member, i_partition, i_epoch, i_batch_id);
-    return query select * from pgq_topic.next_batch_events(i_topic, i_group, i_partition, 0, i_limit);
+    select f.batch_id, f.event_ids, f.newest, f.tables, f.prev_snapshot, f.cur_snapshot, f.subscription_id
+      into b
+      from pgq_topic._finish_and_open(i_topic, i_group, i_member, i_partition, i_epoch, i_batch_id) f;
+    if b.batch_id is null then
+        return;
+    end if;
+    batch_id := b.batch_id;
+    first_chunk := b.event_ids is null or b.event_ids <= i_limit;
+    caught_up := b.newest;
+    return next;
+    if not first_chunk then
+        return;
+    end if;
+    batch_id := null;
+    first_chunk := null;
+    caught_up := null;
+    return query select e.*, null::int8, null::boolean, null::boolean
+                   from pgq._read_batch_events(b.tables, b.prev_snapshot, b.cur_snapshot, b.subscription_id,
+                                               0, i_limit) e;
 end;
 $$;

@@ -1,8 +1,8 @@
 -- pgq_topic.finish_batch(topic, group, member, partition, epoch, batch_id): finishes a batch
--- of a partition under the fencing check (pgq_topic.check_lease, SQLSTATE PGQ01 when the
--- member lost the partition): the group's position moves past the batch (what pgq.finish_batch
--- does, in the same update that checks the batch is the group's on that partition) and the
--- batch's progress is cleared, in the caller's transaction. Returns 1.
+-- of a partition under the fencing check (pgq_topic._fence_finish, SQLSTATE PGQ01 when the
+-- member lost the partition, which also clears the batch's progress): the group's position
+-- moves past the batch (what pgq.finish_batch does, in the same update that checks the batch
+-- is the group's on that partition), in the caller's transaction. Returns 1.
 create or replace function pgq_topic.finish_batch(
     i_topic text, i_group text, i_member text, i_partition int4, i_epoch int8, i_batch_id int8)
 returns int4
@@ -10,7 +10,7 @@ language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    perform pgq_topic.check_lease(i_topic, i_group, i_member, i_partition, i_epoch);
+    perform pgq_topic._fence_finish(i_topic, i_group, i_member, i_partition, i_epoch);
     update pgq.subscription s
        set sub_active = now(),
            sub_last_tick = s.sub_next_tick,
@@ -27,9 +27,6 @@ begin
             i_batch_id, i_group, i_partition, i_topic
             using errcode = '22023';
     end if;
-    update pgq_topic.lease l set batch_id = null, done_ev_id = null
-     where l.topic_name = i_topic and l.group_name = i_group and l.partition_no = i_partition
-       and (l.batch_id is not null or l.done_ev_id is not null);   -- a batch without saved progress writes nothing
     return 1;
 end;
 $$;

@@ -1,6 +1,7 @@
 -- pgq_topic.next_batch_events(topic, group, partition, after_ev_id, limit): opens the group's
--- next batch on the partition (the open batch, or the next one: pgq._next_batch_sql, which is
--- next_batch_custom and batch_event_sql in one read of the batch's rows) and
+-- next batch on the partition (the open batch, or the next one: pgq._next_batch_read, which is
+-- next_batch_custom and what reading the batch takes in one read of the batch's rows; the
+-- events come from pgq._read_batch_events) and
 -- returns it with its first events, in one statement: a first row that carries only batch_id
 -- and first_chunk, then, when first_chunk is true, up to i_limit events of the batch with
 -- ev_id > i_after_ev_id in ev_id order (batch_id, first_chunk and caught_up NULL). No row at all when the
@@ -38,9 +39,9 @@ begin
     if txid_current_if_assigned() is null then
         perform set_config('synchronous_commit', 'off', true);
     end if;
-    select f.batch_id, f.event_ids, f.event_sql, f.newest
+    select f.batch_id, f.event_ids, f.newest, f.tables, f.prev_snapshot, f.cur_snapshot, f.subscription_id
       into b
-      from pgq._next_batch_sql(pgq_topic.partition_queue(i_topic, i_partition), i_group) f;
+      from pgq._next_batch_read(pgq_topic.partition_queue(i_topic, i_partition), i_group, null) f;
     if b.batch_id is null then
         return;
     end if;
@@ -54,8 +55,8 @@ begin
     batch_id := null;
     first_chunk := null;
     caught_up := null;
-    return query execute 'select _evs.*, null::int8, null::boolean, null::boolean from (' || b.event_sql
-        || ') _evs where _evs.ev_id > $1 order by 1 limit $2'
-        using coalesce(i_after_ev_id, 0), i_limit;
+    return query select e.*, null::int8, null::boolean, null::boolean
+                   from pgq._read_batch_events(b.tables, b.prev_snapshot, b.cur_snapshot, b.subscription_id,
+                                               i_after_ev_id, i_limit) e;
 end;
 $$;

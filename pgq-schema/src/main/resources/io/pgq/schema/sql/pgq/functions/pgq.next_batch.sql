@@ -21,7 +21,7 @@ begin
            f.cur_tick_event_seq, f.prev_tick_event_seq
       into batch_id, cur_tick_id, prev_tick_id, cur_tick_time, prev_tick_time,
            cur_tick_event_seq, prev_tick_event_seq
-      from pgq._open_batch(i_queue_name, i_consumer_name, i_min_lag, i_min_count, i_min_interval) f;
+      from pgq._open_batch(i_queue_name, i_consumer_name, i_min_lag, i_min_count, i_min_interval, null) f;
 end;
 $$;
 

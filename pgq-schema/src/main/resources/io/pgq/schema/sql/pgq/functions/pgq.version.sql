@@ -4,5 +4,5 @@ create or replace function pgq.version()
 returns text
 language sql
 as $$
-    select '3.5.2-pgq-java.14'::text;
+    select '3.5.2-pgq-java.15'::text;
 $$;

@@ -51,7 +51,10 @@ revoke all on function
     pgq.batch_event_tables(bigint),
     pgq._batch_tables(bigint, bigint, text, integer, integer, bigint, bigint),
     pgq._batch_event_sql(integer, txid_snapshot, txid_snapshot, text[]),
-    pgq._next_batch_sql(text, text),
+    pgq._batch_tx_range(txid_snapshot, txid_snapshot),
+    pgq._batch_event_where(),
+    pgq._read_batch_events(text[], txid_snapshot, txid_snapshot, int4, int8, int4),
+    pgq._next_batch_read(text, text, int8),
     pgq.find_tick_helper(int4, int8, timestamptz, int8, int8, interval),
     pgq.register_consumer(text, text),
     pgq.register_consumer_at(text, text, bigint),
@@ -76,7 +79,10 @@ grant execute on function
     pgq.batch_event_tables(bigint),
     pgq._batch_tables(bigint, bigint, text, integer, integer, bigint, bigint),
     pgq._batch_event_sql(integer, txid_snapshot, txid_snapshot, text[]),
-    pgq._next_batch_sql(text, text),
+    pgq._batch_tx_range(txid_snapshot, txid_snapshot),
+    pgq._batch_event_where(),
+    pgq._read_batch_events(text[], txid_snapshot, txid_snapshot, int4, int8, int4),
+    pgq._next_batch_read(text, text, int8),
     pgq.find_tick_helper(int4, int8, timestamptz, int8, int8, interval),
     pgq.register_consumer(text, text),
     pgq.register_consumer_at(text, text, bigint),
@@ -234,8 +240,8 @@ grant execute on function
     pgq._consumer_lease_finish_batch(text, text, text, bigint, bigint)
     to pgq_reader;
 
--- opening a batch (pgq-java): called by next_batch_custom and _next_batch_sql, which run as the
+-- opening a batch (pgq-java): called by next_batch_custom and _next_batch_read, which run as the
 -- schema owner; nobody else calls it
 revoke all on function
-    pgq._open_batch(text, text, interval, int4, interval)
+    pgq._open_batch(text, text, interval, int4, interval, int8)
     from public, pgq_reader, pgq_writer, pgq_admin;
