@@ -34,6 +34,9 @@ begin
     batch_id := b.batch_id;
     event_ids := b.cur_tick_event_seq - b.prev_tick_event_seq;
     newest := b.newest;
+    if newest is null then   -- a batch that was open already
+        newest := not exists (select 1 from pgq.tick t where t.tick_queue = b.queue_id and t.tick_id > b.cur_tick_id);
+    end if;
     tables := pgq._batch_tables(txid_snapshot_xmin(b.prev_snapshot), txid_snapshot_xmax(b.cur_snapshot),
                                 b.data_pfx, b.ntables, b.cur_table, b.switch_step1, b.switch_step2);
     prev_snapshot := b.prev_snapshot;

@@ -2,7 +2,8 @@
 -- implementation of opening a batch (pgq-java): what next_batch_custom returns, and also what
 -- reading the batch needs, from the rows it has just read: the subscription's queue and id,
 -- both ticks' snapshots and the queue's rotation state (for pgq._batch_tables and
--- pgq._batch_event_sql), and whether the batch ends at the queue's newest tick. Opens the
+-- pgq._batch_event_sql), and whether the batch ends at the queue's newest tick (when the tick
+-- lookup tells it: a batch just opened without min_count or min_interval; NULL otherwise). Opens the
 -- consumer's next batch, or returns the open one (idempotent until finish_batch); all NULL when
 -- there is nothing to do.
 --   min_lag         only take an end tick at least this old;
@@ -153,9 +154,6 @@ begin
         cur_tick_event_seq := v_next.tick_event_seq;
         cur_snapshot := v_next.tick_snapshot;
         newest := v_next.newest;
-    end if;
-    if newest is null then
-        newest := not exists (select 1 from pgq.tick t where t.tick_queue = s.sub_queue and t.tick_id > cur_tick_id);
     end if;
 
     prev_tick_id := s.sub_last_tick;
