@@ -3,6 +3,7 @@ package io.pgq.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -263,6 +264,28 @@ class TickerTest extends SchemaTestCase {
         sql.insert("t_due_busy", "5");
         assertThat(tickAll()).as("5 events").containsEntry("ticked", "1");
         assertThat(sql.scalar("select max(tick_id)::text from pgq.tick where tick_queue = ?", busy)).isEqualTo("3");
+    }
+
+    @Test
+    void aPassAlsoTicksTheIdleQueuesThatWaitedTwoThirdsOfTheirBackOffSoThatTheirTicksComeTogether()
+            throws SQLException {
+        Map<String, Long> ids = new java.util.LinkedHashMap<>();
+        for (String q : List.of("t_co_due", "t_co_near", "t_co_far")) {
+            sql.execute("select pgq.create_queue(?)", q);
+            sql.execute("select pgq.ticker(?)", q);   // a second tick: the back-off applies
+            ids.put(q, sql.queueId(q));
+        }
+        setTickAges(ids.get("t_co_due"), "12 seconds", "8 seconds");    // gap 4 s, lag 8 s: due now
+        setTickAges(ids.get("t_co_near"), "10 seconds", "6 seconds");   // due in 2 s: waited 3/4 of 8 s
+        setTickAges(ids.get("t_co_far"), "8 seconds", "4 seconds");     // due in 4 s: waited half of 8 s
+
+        Map<String, String> pass = tickAll();
+        assertThat(pass).as("the due queue and the one within a third of its back-off").containsEntry("ticked", "2");
+        for (Map.Entry<String, Long> q : ids.entrySet()) {
+            assertThat(sql.scalar("select count(*)::text from pgq.tick where tick_queue = ?", q.getValue()))
+                    .as("ticks of %s", q.getKey()).isEqualTo(q.getKey().equals("t_co_far") ? "2" : "3");
+        }
+        assertThat(Long.parseLong(pass.get("due"))).as("the far queue, due in about 4 s").isBetween(3_000L, 4_000L);
     }
 
     @Test

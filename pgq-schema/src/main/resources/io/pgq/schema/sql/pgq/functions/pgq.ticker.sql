@@ -221,7 +221,10 @@ begin
                -- past the lag cap after a tick that counted events: one of them may have
                -- committed after it (pgq._late_events)
                coalesce(s.new_events = 0 and s.tick_event_seq > p.tick_event_seq and s.lag >= s.max_lag
-                        and s.lag < 2 * (s.tick_time - p.tick_time), false) as late_candidate
+                        and s.lag < 2 * (s.tick_time - p.tick_time), false) as late_candidate,
+               -- backing off with nothing counted since the tick before: may be ticked a little
+               -- early by a pass that runs anyway (see d)
+               coalesce(s.new_events = 0 and s.tick_event_seq = p.tick_event_seq, false) as idle_backoff
           from n s
           left join lateral (
                 select t.tick_time, t.tick_event_seq
@@ -247,27 +250,35 @@ begin
                  where e.late_candidate
                  order by e.lag
                  limit 4) c
-    ), d as (
+    ), d0 as (
         select e.*, case when p.late then interval '0' else e.due_in end as due_in_late
           from e
           left join probe p on p.queue_id = e.queue_id
+    ), d as (
+        -- ticked now: the due queues, and the idle ones that have waited two thirds of their
+        -- back-off (due within half their lag): idle queues whose ticks fell apart (created at
+        -- different times) come together again in the passes that run anyway, instead of each
+        -- needing a pass of its own over every queue
+        select d0.*,
+               d0.due_in_late <= interval '0' or (d0.idle_backoff and d0.due_in_late <= d0.lag / 2) as tick_now
+          from d0
     )
-    select array_agg(d.queue_id order by d.queue_name) filter (where d.due_in_late <= interval '0') as ids,
-           array_agg(d.queue_name order by d.queue_name) filter (where d.due_in_late <= interval '0') as names,
-           array_agg(d.event_seq order by d.queue_name) filter (where d.due_in_late <= interval '0') as seqs,
-           bool_or(d.tick_id is null or d.new_events < 0) filter (where d.due_in_late <= interval '0') as odd,
-           max(txid_snapshot_xmax(d.tick_snapshot)) filter (where d.due_in_late <= interval '0') as last_xmax,
+    select array_agg(d.queue_id order by d.queue_name) filter (where d.tick_now) as ids,
+           array_agg(d.queue_name order by d.queue_name) filter (where d.tick_now) as names,
+           array_agg(d.event_seq order by d.queue_name) filter (where d.tick_now) as seqs,
+           bool_or(d.tick_id is null or d.new_events < 0) filter (where d.tick_now) as odd,
+           max(txid_snapshot_xmax(d.tick_snapshot)) filter (where d.tick_now) as last_xmax,
            -- a queue ticked now is due again, if no event arrives (one that does is a change,
            -- which makes the ticker run a pass anyway): after an idle tick at twice the new gap
            -- (the lag now), at least half its lag cap and at most its idle period; after a tick
            -- with events at its lag cap (for an event that tick could not see); after a first
            -- tick or a sequence gone back at half its lag cap
-           least(min(d.due_in_late) filter (where d.due_in_late > interval '0'),
+           least(min(d.due_in_late) filter (where not d.tick_now),
                  min(case
                          when d.tick_id is null or d.new_events < 0 then d.max_lag / 2
                          when d.new_events > 0 then d.max_lag
                          else least(d.idle, greatest(d.max_lag / 2, 2 * d.lag))
-                     end) filter (where d.due_in_late <= interval '0')) as next_due
+                     end) filter (where d.tick_now)) as next_due
       into r
       from d;
 
