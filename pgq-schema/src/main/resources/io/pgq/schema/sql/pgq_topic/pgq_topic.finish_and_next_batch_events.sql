@@ -34,21 +34,7 @@ begin
     select f.batch_id, f.event_ids, f.newest, f.tables, f.prev_snapshot, f.cur_snapshot, f.subscription_id
       into b
       from pgq_topic._finish_and_open(i_topic, i_group, i_member, i_partition, i_epoch, i_batch_id) f;
-    if b.batch_id is null then
-        return;
-    end if;
-    batch_id := b.batch_id;
-    first_chunk := b.event_ids is null or b.event_ids <= i_limit;
-    caught_up := b.newest;
-    return next;
-    if not first_chunk then
-        return;
-    end if;
-    batch_id := null;
-    first_chunk := null;
-    caught_up := null;
-    return query select e.*, null::int8, null::boolean, null::boolean
-                   from pgq._read_batch_events(b.tables, b.prev_snapshot, b.cur_snapshot, b.subscription_id,
-                                               0, i_limit) e;
+    return query select * from pgq._batch_first_chunk(b.batch_id, b.event_ids, b.newest, b.tables, b.prev_snapshot,
+                                                      b.cur_snapshot, b.subscription_id, 0, i_limit);
 end;
 $$;

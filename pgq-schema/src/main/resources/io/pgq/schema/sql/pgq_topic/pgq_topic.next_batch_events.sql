@@ -1,7 +1,7 @@
 -- pgq_topic.next_batch_events(topic, group, partition, after_ev_id, limit): opens the group's
 -- next batch on the partition (the open batch, or the next one: pgq._next_batch_read, which is
 -- next_batch_custom and what reading the batch takes in one read of the batch's rows; the
--- events come from pgq._read_batch_events) and
+-- events come from pgq._batch_first_chunk) and
 -- returns it with its first events, in one statement: a first row that carries only batch_id
 -- and first_chunk, then, when first_chunk is true, up to i_limit events of the batch with
 -- ev_id > i_after_ev_id in ev_id order (batch_id, first_chunk and caught_up NULL). No row at all when the
@@ -42,21 +42,7 @@ begin
     select f.batch_id, f.event_ids, f.newest, f.tables, f.prev_snapshot, f.cur_snapshot, f.subscription_id
       into b
       from pgq._next_batch_read(pgq_topic.partition_queue(i_topic, i_partition), i_group, null) f;
-    if b.batch_id is null then
-        return;
-    end if;
-    batch_id := b.batch_id;
-    first_chunk := b.event_ids is null or b.event_ids <= i_limit;
-    caught_up := b.newest;
-    return next;
-    if not first_chunk then
-        return;
-    end if;
-    batch_id := null;
-    first_chunk := null;
-    caught_up := null;
-    return query select e.*, null::int8, null::boolean, null::boolean
-                   from pgq._read_batch_events(b.tables, b.prev_snapshot, b.cur_snapshot, b.subscription_id,
-                                               i_after_ev_id, i_limit) e;
+    return query select * from pgq._batch_first_chunk(b.batch_id, b.event_ids, b.newest, b.tables, b.prev_snapshot,
+                                                      b.cur_snapshot, b.subscription_id, i_after_ev_id, i_limit);
 end;
 $$;

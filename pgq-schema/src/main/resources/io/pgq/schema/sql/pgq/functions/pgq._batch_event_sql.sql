@@ -4,7 +4,7 @@
 -- tables given (pgq._batch_tables). Transactions that were running at the start tick and
 -- finished by the end tick either widen the ev_txid range scan (when close to it) or go to an
 -- IN list (pgq._batch_tx_range). Both snapshots are inlined as literals instead of joining
--- pgq.tick per table. Shared by batch_event_sql and pgq._read_batch_events, whose callers read
+-- pgq.tick per table. Shared by batch_event_sql and pgq._batch_first_chunk, whose callers read
 -- the batch's row once.
 create or replace function pgq._batch_event_sql(
     i_sub_id integer, i_prev_snap txid_snapshot, i_cur_snap txid_snapshot, i_tables text[])

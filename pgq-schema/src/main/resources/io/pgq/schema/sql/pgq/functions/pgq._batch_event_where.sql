@@ -2,7 +2,7 @@
 -- (alias ev), as a format() string whose arguments are, in order: the batch's tx_start
 -- (pgq._batch_tx_range), the end tick's xmax, xmin and snapshot, the start tick's xmax and
 -- snapshot, and the subscription id. pgq._batch_event_sql fills it with literals,
--- pgq._read_batch_events with the parameters of a prepared statement. An ev_txid below the
+-- pgq._batch_first_chunk with the parameters of a prepared statement. An ev_txid below the
 -- end tick's xmin is visible there (aborted rows are invisible anyway), so the snapshot
 -- function is evaluated only for the few rows at or above it.
 create or replace function pgq._batch_event_where()

@@ -1,5 +1,5 @@
 -- pgq._batch_tx_range(prev_snapshot, cur_snapshot): where a batch's transactions lie, for the
--- SELECT of its events (pgq._batch_event_sql, pgq._read_batch_events). Events from ev_txid
+-- SELECT of its events (pgq._batch_event_sql, pgq._batch_first_chunk). Events from ev_txid
 -- tx_start on are tested against both snapshots; old_txids are the transactions that were
 -- running at the start tick, finished by the end tick and lie more than 100 ids below the rest
 -- (looked up one by one; NULL when there are none). tx_start is the start tick's xmax unless

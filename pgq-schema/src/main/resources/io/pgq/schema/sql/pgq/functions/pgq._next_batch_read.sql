@@ -3,7 +3,7 @@
 -- batch, or returns the open one, with the number of event ids taken between its two ticks
 -- (end tick's event sequence minus the start tick's), whether its end tick is the queue's newest
 -- (true: the consumer is caught up once it has handled the batch), and the arguments of
--- pgq._read_batch_events: the tables it reads (pgq._batch_tables), both ticks' snapshots and
+-- pgq._batch_first_chunk: the tables it reads (pgq._batch_tables), both ticks' snapshots and
 -- the subscription id. With finish_batch_id it first finishes that batch, the consumer's open
 -- one, in the same UPDATE (pgq._open_batch). All NULL when there is no further tick yet; same
 -- errors as next_batch_custom. The batch's rows are read once; the caller reads the events with

@@ -28,7 +28,7 @@ drop function if exists pgq_topic.next_batch_events(text, text, int4, int8, int4
 
 -- Revision 15: pgq._open_batch can finish the open batch first and says whether the batch ends
 -- at the newest tick; pgq._next_batch_read replaces pgq._next_batch_sql, whose dynamic SQL was
--- planned again for every batch (pgq._read_batch_events prepares it once per table).
+-- planned again for every batch (pgq._batch_first_chunk prepares it once per table).
 drop function if exists pgq._open_batch(text, text, interval, int4, interval);
 drop function if exists pgq._next_batch_sql(text, text);
 

@@ -1,6 +1,10 @@
--- pgq._read_batch_events(tables, prev_snapshot, cur_snapshot, subscription_id, after_ev_id,
--- limit): the events of a batch (what its SELECT from pgq._batch_event_sql returns) with
--- ev_id > after_ev_id, in ev_id order, at most limit (pgq-java). Runs with the caller's rights.
+-- pgq._batch_first_chunk(batch_id, event_ids, newest, tables, prev_snapshot, cur_snapshot,
+-- subscription_id, after_ev_id, limit): a batch opened by pgq._next_batch_read with its first
+-- events, as pgq_topic.next_batch_events returns them (pgq-java): a first row that carries only
+-- batch_id, first_chunk (event_ids at most limit) and caught_up (newest), then, when
+-- first_chunk, up to limit events of the batch (what its SELECT from pgq._batch_event_sql
+-- returns) with ev_id > after_ev_id, in ev_id order. No row for a NULL batch_id. Runs with the
+-- caller's rights.
 --
 -- A batch's SELECT differs from the last only in its numbers, yet as dynamic SQL it is parsed
 -- and planned again for every batch, which costs more than reading a batch of a few events.
@@ -14,12 +18,14 @@
 -- most 128 statements per session (about 32 kB each): past that, and for any other batch, the
 -- SELECT is run as dynamic SQL. The function must not run with another role's rights: the
 -- statements and the setting are the session's, so whoever runs this session can change them.
-create or replace function pgq._read_batch_events(
+create or replace function pgq._batch_first_chunk(
+    i_batch_id int8, i_event_ids int8, i_newest boolean,
     i_tables text[], i_prev_snap txid_snapshot, i_cur_snap txid_snapshot, i_sub_id int4,
     i_after_ev_id int8, i_limit int4,
     out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
     out ev_type text, out ev_data text,
-    out ev_extra1 text, out ev_extra2 text, out ev_extra3 text, out ev_extra4 text)
+    out ev_extra1 text, out ev_extra2 text, out ev_extra3 text, out ev_extra4 text,
+    out batch_id int8, out first_chunk boolean, out caught_up boolean)
 returns setof record
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -28,11 +34,25 @@ set enable_seqscan = off
 set jit = off
 as $$
 declare
-    v_range     record := pgq._batch_tx_range(i_prev_snap, i_cur_snap);
+    v_range     record;
     v_name      text;
     v_noted     text;
     v_execute   text;
 begin
+    if i_batch_id is null then
+        return;
+    end if;
+    batch_id := i_batch_id;
+    first_chunk := i_event_ids is null or i_event_ids <= i_limit;
+    caught_up := i_newest;
+    return next;
+    if not first_chunk then
+        return;
+    end if;
+    batch_id := null;
+    first_chunk := null;
+    caught_up := null;
+    v_range := pgq._batch_tx_range(i_prev_snap, i_cur_snap);
     if cardinality(i_tables) = 1 and v_range.old_txids is null then
         v_name := 'pgq_batch_events_r15 ' || i_tables[1];
         v_noted := coalesce(current_setting('pgq.batch_statements', true), '');
@@ -53,7 +73,8 @@ begin
             begin
                 execute format('prepare %I (int8, int8, int8, pg_catalog.txid_snapshot, int8, pg_catalog.txid_snapshot, int4, int8, int4) as'
                                ' select ev.ev_id, ev.ev_time, ev.ev_txid, ev.ev_retry, ev.ev_type, ev.ev_data,'
-                               ' ev.ev_extra1, ev.ev_extra2, ev.ev_extra3, ev.ev_extra4 from %s ev where ',
+                               ' ev.ev_extra1, ev.ev_extra2, ev.ev_extra3, ev.ev_extra4, null::int8, null::boolean, null::boolean'
+                               ' from %s ev where ',
                                v_name, pgq.quote_fqname(i_tables[1]))
                      || format(pgq._batch_event_where(), '$1', '$2', '$3', '$4', '$5', '$6', '$7')
                      || ' and ev.ev_id > $8 order by ev.ev_id limit $9';
@@ -68,7 +89,8 @@ begin
             return;
         end if;
     end if;
-    return query execute 'select * from (' || pgq._batch_event_sql(i_sub_id, i_prev_snap, i_cur_snap, i_tables)
+    return query execute 'select e.*, null::int8, null::boolean, null::boolean from ('
+        || pgq._batch_event_sql(i_sub_id, i_prev_snap, i_cur_snap, i_tables)
         || ') e where e.ev_id > $1 order by 1 limit $2'
         using coalesce(i_after_ev_id, 0), i_limit;
 end;
