@@ -10,9 +10,10 @@
 -- and planned again for every batch, which costs more than reading a batch of a few events.
 -- So a batch that reads one table, with no old transaction to look up one by one (the common
 -- case: pgq._batch_tx_range), is read through a statement this session prepared for that table
--- (named "pgq_batch_events_r15 <table>", parameters for the numbers); its generic plan is made
--- once (plan_cache_mode and enable_seqscan set here: the plan must use the ev_txid index however
--- small the table was when it was made). The setting pgq.batch_statements lists the tables
+-- (named "pgq_batch_events_r15 <table>", parameters for the numbers; a revision that changes
+-- the statement changes the name, so that no session runs one prepared under an older schema).
+-- Its generic plan is made once (plan_cache_mode and enable_seqscan set here: the plan must use
+-- the ev_txid index however small the table was when it was made). The setting pgq.batch_statements lists the tables
 -- prepared so far; it is only a hint: a statement that is gone (DEALLOCATE, DISCARD ALL) is
 -- prepared again, and one prepared in a transaction that rolled back its note is reused. At
 -- most 128 statements per session (about 32 kB each): past that, and for any other batch, the
