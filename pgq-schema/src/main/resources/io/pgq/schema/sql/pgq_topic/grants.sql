@@ -38,8 +38,7 @@ revoke all on function
     pgq_topic._subscription_guard(),
     pgq_topic._lock_group(text, text),
     pgq_topic._assign(text, text, int4),
-    pgq_topic._fence_finish(text, text, text, int4, int8),
-    pgq_topic._finish_and_open(text, text, text, int4, int8, int8)
+    pgq_topic._fence_finish(text, text, text, int4, int8)
     from public, pgq_reader, pgq_writer, pgq_admin;
 
 grant execute on function
@@ -65,7 +64,7 @@ grant execute on function
     pgq_topic.finish_batch(text, text, text, int4, int8, int8),
     pgq_topic.finish_and_next_batch(text, text, text, int4, int8, int8),
     pgq_topic.finish_and_next_batch_events(text, text, text, int4, int8, int8, int4),
-    pgq_topic._finish_and_open(text, text, text, int4, int8, int8)
+    pgq_topic._fence_finish(text, text, text, int4, int8)
     to pgq_reader;
 grant execute on function
     pgq_topic.create_topic(text, int4),

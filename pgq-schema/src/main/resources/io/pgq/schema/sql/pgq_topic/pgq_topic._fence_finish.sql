@@ -2,7 +2,8 @@
 -- batch of a partition, in one UPDATE: the fencing check (as pgq_topic.check_lease: SQLSTATE
 -- PGQ01 unless the member still owns the partition at that epoch), the row lock held until
 -- commit, and the batch's progress cleared. For finish_batch, finish_and_next_batch and
--- _finish_and_open, which run as the schema owner; nobody else calls it.
+-- finish_and_next_batch_events (needs pgq_reader), which then finish the batch itself in the
+-- same transaction.
 create or replace function pgq_topic._fence_finish(
     i_topic text, i_group text, i_member text, i_partition int4, i_epoch int8)
 returns void

@@ -1,7 +1,7 @@
 -- pgq_topic.finish_and_next_batch_events(topic, group, member, partition, epoch, batch_id, limit):
 -- finishes a batch of a partition as pgq_topic.finish_batch does (same fencing check; SQLSTATE
 -- 22023 for a batch that is not the group's open one) and, in the same UPDATE of the
--- subscription (pgq_topic._finish_and_open), opens the group's next batch on the partition and
+-- subscription (pgq._next_batch_read), opens the group's next batch on the partition and
 -- returns it with its first events, as pgq_topic.next_batch_events does (same rows; no row
 -- when there is no further tick yet). A member that finishes a small batch when
 -- the partition's next tick arrives (docs/design/topics.md) needs this one statement per batch
@@ -31,9 +31,10 @@ begin
     if txid_current_if_assigned() is null then
         perform set_config('synchronous_commit', 'off', true);
     end if;
+    perform pgq_topic._fence_finish(i_topic, i_group, i_member, i_partition, i_epoch);
     select f.batch_id, f.event_ids, f.newest, f.tables, f.prev_snapshot, f.cur_snapshot, f.subscription_id
       into b
-      from pgq_topic._finish_and_open(i_topic, i_group, i_member, i_partition, i_epoch, i_batch_id) f;
+      from pgq._next_batch_read(pgq_topic.partition_queue(i_topic, i_partition), i_group, i_batch_id) f;
     return query select * from pgq._batch_first_chunk(b.batch_id, b.event_ids, b.newest, b.tables, b.prev_snapshot,
                                                       b.cur_snapshot, b.subscription_id, 0, i_limit);
 end;

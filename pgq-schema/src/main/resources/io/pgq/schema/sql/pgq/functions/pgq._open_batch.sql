@@ -33,6 +33,7 @@ as $$
 declare
     s       record;
     v_next  record;
+    v_end   int8;
 begin
     select sub.sub_queue, sub.sub_consumer, sub.sub_id, sub.sub_batch,
            sub.sub_last_tick, sub.sub_next_tick,
@@ -106,36 +107,26 @@ begin
         end if;
         if v_next.tick_id is null
            or (i_min_lag is not null and now() - v_next.tick_time < i_min_lag) then
-            if i_finish_batch_id is not null then
-                update pgq.subscription
-                   set sub_active = now(), sub_last_tick = sub_next_tick, sub_next_tick = null, sub_batch = null
-                 where sub_queue = s.sub_queue and sub_consumer = s.sub_consumer and sub_batch = i_finish_batch_id;
+            if i_finish_batch_id is null then
+                return;   -- nothing to do: every column NULL
             end if;
-            return;   -- nothing (more) to do: every column NULL
-        end if;
-
-        batch_id := nextval('pgq.batch_id_seq'::regclass);
-        if i_finish_batch_id is not null then
-            update pgq.subscription
-               set sub_batch = batch_id,
-                   sub_last_tick = sub_next_tick,
-                   sub_next_tick = v_next.tick_id,
-                   sub_active = now()
-             where sub_queue = s.sub_queue
-               and sub_consumer = s.sub_consumer
-               and sub_batch = i_finish_batch_id;
         else
-            -- the extra conditions make a concurrent caller for the same consumer (which waited
-            -- for our row lock) re-read the subscription instead of opening a second batch
-            update pgq.subscription
-               set sub_batch = batch_id,
-                   sub_next_tick = v_next.tick_id,
-                   sub_active = now()
-             where sub_queue = s.sub_queue
-               and sub_consumer = s.sub_consumer
-               and sub_batch is null
-               and sub_last_tick = s.sub_last_tick;
+            v_end := v_next.tick_id;
+            batch_id := nextval('pgq.batch_id_seq'::regclass);
         end if;
+        -- one UPDATE finishes (the start tick moves to the finished batch's end tick, set in s
+        -- above) and opens. When only opening, the extra conditions make a concurrent caller
+        -- for the same consumer (which waited for our row lock) re-read the subscription
+        -- instead of opening a second batch
+        update pgq.subscription
+           set sub_batch = batch_id,
+               sub_last_tick = s.sub_last_tick,
+               sub_next_tick = v_end,
+               sub_active = now()
+         where sub_queue = s.sub_queue
+           and sub_consumer = s.sub_consumer
+           and sub_batch is not distinct from i_finish_batch_id
+           and (i_finish_batch_id is not null or sub_last_tick = s.sub_last_tick);
         if not found then
             if i_finish_batch_id is not null then
                 -- a concurrent caller finished it first (it held the row lock we waited for)
@@ -148,6 +139,9 @@ begin
                           cur_snapshot, data_pfx, ntables, cur_table, switch_step1, switch_step2, newest
               from pgq._open_batch(i_queue_name, i_consumer_name, i_min_lag, i_min_count, i_min_interval, null);
             return;
+        end if;
+        if batch_id is null then
+            return;   -- finished, and no further tick yet: every column NULL
         end if;
         cur_tick_id := v_next.tick_id;
         cur_tick_time := v_next.tick_time;
