@@ -43,9 +43,30 @@ class InsertCacheTest {
     @Test
     void theSessionKeepsItsSlotAcrossTransactions() throws SQLException {
         producer.execute("select pgq.insert_event(?, 't', 'one')", queue);
-        assertThat(producer.scalar("select current_setting('pgq.sc_name', true)")).isEqualTo(queue);
+        assertThat(producer.scalar("select current_setting(?, true)", cacheSetting(queue)))
+                .as("'<signature>:<slot>'").matches("[0-9a-f]{32}:" + admin.queueId(queue) * 1024);
         producer.execute("select pgq.insert_event(?, 't', 'two')", queue);
         assertThat(tableOf("two")).isEqualTo(tableOf("one"));
+    }
+
+    @Test
+    void theSessionKeepsASlotForEachOfTheQueuesItAlternatesBetween() throws SQLException {
+        String other = otherQueueInAnotherCacheSetting();
+        admin.createEagerQueue(other);
+        producer.begin();
+        for (int round = 0; round < 3; round++) {
+            producer.execute("select pgq.insert_event(?, 't', ?)", queue, "q" + round);
+            producer.execute("select pgq.insert_event(?, 't', ?)", other, "o" + round);
+        }
+        assertThat(producer.scalar("select idx_scan + seq_scan from pg_stat_xact_user_tables"
+                + " where relid = 'pgq.queue'::regclass"))
+                .as("queue rows read for 6 events alternating between 2 queues (one each, then their slots)")
+                .isEqualTo("2");
+        producer.commit();
+        assertThat(admin.column("select ev_data from pgq.event_" + admin.queueId(other) + " order by ev_id"))
+                .containsExactly("o0", "o1", "o2");
+        assertThat(admin.column("select ev_data from pgq.event_" + admin.queueId(queue) + " order by ev_id"))
+                .containsExactly("q0", "q1", "q2");
     }
 
     @Test
@@ -87,8 +108,8 @@ class InsertCacheTest {
         admin.begin();
         admin.execute("select pgq.maint_rotate_tables_step1(?)", queue);
         admin.execute("select pgq.insert_event(?, 't', 'in the rotating transaction')", queue);
-        assertThat(admin.scalar("select coalesce(current_setting('pgq.sc_name', true), '')"))
-                .as("a slot read under the transaction's own, uncommitted layout").isNotEqualTo(queue);
+        assertThat(admin.scalar("select coalesce(current_setting(?, true), '')", cacheSetting(queue)))
+                .as("a slot read under the transaction's own, uncommitted layout").isEmpty();
         admin.commit();
         assertThat(tableOf("in the rotating transaction")).isEqualTo(admin.scalar("select pgq.current_event_table(?)", queue));
     }
@@ -119,10 +140,25 @@ class InsertCacheTest {
     void aForgedSlotCannotBypassTheChecks() throws SQLException {
         admin.execute("update pgq.queue set queue_disable_insert = true where queue_name = ?", queue);
         long slot = admin.queueId(queue) * 1024;
-        producer.execute("select set_config('pgq.sc_name', ?, false), set_config('pgq.sc_slot', ?, false),"
-                + " set_config('pgq.sc_layout', (select coalesce(pg_sequence_last_value('pgq.insert_layout_seq'), 0))::text, false)",
-                queue, String.valueOf(slot));
+        producer.execute("select set_config(?, md5(coalesce(pg_sequence_last_value('pgq.insert_layout_seq'), 0)"
+                + " || ':' || ? || ':' || ?) || ':' || ?, false)",
+                cacheSetting(queue), queue, String.valueOf(slot), String.valueOf(slot));
         producer.assertSqlError("select pgq.insert_event(?, 't', 'forged')", "Insert into queue disallowed", queue);
+    }
+
+    /** The session setting in which {@code pgq.insert_event} keeps its cached slot for {@code name}. */
+    private String cacheSetting(String name) throws SQLException {
+        return admin.scalar("select 'pgq.sc_' || (hashtext(?) & 255)", name);
+    }
+
+    /** A queue name whose cached slot lives in another setting than this test's queue. */
+    private String otherQueueInAnotherCacheSetting() throws SQLException {
+        for (int i = 0; ; i++) {
+            String name = queue + "_" + i;
+            if (!cacheSetting(name).equals(cacheSetting(queue))) {
+                return name;
+            }
+        }
     }
 
     private void rotate() throws SQLException {

@@ -129,8 +129,9 @@ class InsertEventsTest extends SchemaTestCase {
             w.execute("set role " + writer);
             r.execute("set role " + reader);
             // settings insert_event once trusted or still signs: insert_events reads none
-            w.execute("select set_config('pgq.sc_name', ?, false), set_config('pgq.sc_slot', ?, false)",
-                    queue, String.valueOf(sql.queueId(closed) * 1024));
+            w.execute("select set_config('pgq.sc_name', ?, false), set_config('pgq.sc_slot', ?, false),"
+                    + " set_config('pgq.sc_' || (hashtext(?) & 255), md5('forged') || ':' || ?, false)",
+                    queue, String.valueOf(sql.queueId(closed) * 1024), queue, String.valueOf(sql.queueId(closed) * 1024));
             assertThat(w.scalar("select cardinality(pgq.insert_events(?, array['t', 't'], array['w1', 'w2']))", queue))
                     .isEqualTo("2");
             w.assertSqlError("select pgq.insert_events(?, array['t'], array['x'])", "Insert into queue disallowed", closed);

@@ -107,16 +107,13 @@ class InsertSecurityTest {
     @Test
     void aSessionCachePointedAtAnotherQueueIsNotUsed() throws SQLException {
         List<String> ids = new ArrayList<>(writer.column("select pgq.insert_event(?, 't', 'first')", own));
-        long layout = Long.parseLong(writer.scalar("select coalesce(pg_sequence_last_value('pgq.insert_layout_seq'), 0)"));
+        String layout = writer.scalar("select coalesce(pg_sequence_last_value('pgq.insert_layout_seq'), 0)::text");
+        String setting = cacheSetting(own);
         for (String slot : List.of(String.valueOf(admin.queueId(open) * 1024), String.valueOf(admin.queueId(closed) * 1024))) {
-            writer.execute("select set_config('pgq.sc_slot', ?, false),"
-                    + " set_config('pgq.sc_mac', md5(current_setting('pgq.sc_name') || ':' || ? || ':' || ?), false)",
-                    slot, slot, String.valueOf(layout));
-            ids.add(writer.scalar("select pgq.insert_event(?, 't', 'after forging sc_slot')", own));
-            writer.execute("select set_config('pgq.sc_name', ?, false), set_config('pgq.sc_slot', ?, false),"
-                    + " set_config('pgq.sc_layout', ?, false), set_config('pgq.sc_mac', md5(random()::text), false)",
-                    own, slot, String.valueOf(layout));
-            ids.add(writer.scalar("select pgq.insert_event(?, 't', 'after forging all of sc')", own));
+            writer.execute("select set_config(?, md5(? || ':' || ? || ':' || ?) || ':' || ?, false)", setting, layout, own, slot, slot);
+            ids.add(writer.scalar("select pgq.insert_event(?, 't', 'after forging the slot')", own));
+            writer.execute("select set_config(?, md5(random()::text) || ':' || ?, false)", setting, slot);
+            ids.add(writer.scalar("select pgq.insert_event(?, 't', 'after forging the whole entry')", own));
         }
         assertOnlyOwnEvents(ids);
     }
@@ -126,13 +123,13 @@ class InsertSecurityTest {
         String other = own + "_b";
         admin.createEagerQueue(other);
         List<String> otherIds = new ArrayList<>(writer.column("select pgq.insert_event(?, 't', 'other')", other));
-        Map<String, String> signed = writer.record("select current_setting('pgq.sc_slot') as slot,"
-                + " current_setting('pgq.sc_layout') as layout, current_setting('pgq.sc_mac') as mac");
+        String signed = writer.scalar("select current_setting(?)", cacheSetting(other));
+        assertThat(signed).matches("[0-9a-f]{32}:[0-9]+");
+        String signature = signed.substring(0, 33);
+        long otherSlot = Long.parseLong(signed.substring(33));
         List<String> ids = new ArrayList<>();
-        for (String name : List.of(own, "#" + own)) {
-            writer.execute("select set_config('pgq.sc_name', ?, false), set_config('pgq.sc_slot', ?, false),"
-                    + " set_config('pgq.sc_layout', ?, false), set_config('pgq.sc_mac', ?, false)",
-                    name, signed.get("slot"), signed.get("layout"), signed.get("mac"));
+        for (String entry : List.of(signed, signature + (otherSlot + 1), signature + admin.queueId(own) * 1024)) {
+            writer.execute("select set_config(?, ?, false)", cacheSetting(own), entry);
             ids.add(writer.scalar("select pgq.insert_event(?, 't', 'named own')", own));
         }
         assertOnlyOwnEvents(ids);
@@ -143,17 +140,14 @@ class InsertSecurityTest {
     @Test
     void aSignedCacheFromBeforeARotationIsNotReplayed() throws SQLException {
         List<String> ids = new ArrayList<>(writer.column("select pgq.insert_event(?, 't', 'before')", own));
-        Map<String, String> before = writer.record("select current_setting('pgq.sc_name') as name, current_setting('pgq.sc_slot') as slot,"
-                + " current_setting('pgq.sc_layout') as layout, current_setting('pgq.sc_mac') as mac");
+        String before = writer.scalar("select current_setting(?)", cacheSetting(own));
         admin.execute("select pgq.set_queue_config(?, 'rotation_period', '0')", own);
         admin.execute("select pgq.maint_rotate_tables_step2()");
         assertThat(admin.scalar("select pgq.maint_rotate_tables_step1(?)", own)).isEqualTo("0");
         admin.execute("select pgq.maint_rotate_tables_step2()");
 
         for (int round = 0; round < 2; round++) {
-            writer.execute("select set_config('pgq.sc_name', ?, false), set_config('pgq.sc_slot', ?, false),"
-                    + " set_config('pgq.sc_layout', ?, false), set_config('pgq.sc_mac', ?, false)",
-                    before.get("name"), before.get("slot"), before.get("layout"), before.get("mac"));
+            writer.execute("select set_config(?, ?, false)", cacheSetting(own), before);
             ids.add(writer.scalar("select pgq.insert_event(?, 't', 'after rotation')", own));
         }
         String current = admin.scalar("select pgq.current_event_table(?)", own);
@@ -226,14 +220,15 @@ class InsertSecurityTest {
         admin.execute("create function " + schema + ".md5(text) returns text language sql as $$ select 'forged' $$");
         admin.execute("create function " + schema + ".current_setting(text, boolean) returns text language sql"
                 + " as $$ select pg_catalog.current_setting($1, $2) $$");
+        admin.execute("create function " + schema + ".hashtext(text) returns int language sql as $$ select 0 $$");
         admin.execute("grant usage on schema " + schema + " to " + writerRole);
         try {
             List<String> ids = new ArrayList<>(writer.column("select pgq.insert_event(?, 't', 'first')", own));
             writer.execute("create temp table queue (queue_name text, queue_id int, queue_cur_table int)");
             writer.execute("insert into queue values (?, ?, 0)", own, admin.queueId(open));
             writer.execute("set search_path = " + schema + ", pg_temp, pgq, pg_catalog");
-            writer.execute("select pg_catalog.set_config('pgq.sc_slot', ?, false), pg_catalog.set_config('pgq.sc_mac', 'forged', false)",
-                    String.valueOf(victimSlot));
+            writer.execute("select pg_catalog.set_config(?, 'forged:' || ?, false), pg_catalog.set_config('pgq.sc_0', 'forged:' || ?, false)",
+                    cacheSetting(own), String.valueOf(victimSlot), String.valueOf(victimSlot));
             ids.add(writer.scalar("select pgq.insert_event(?, 't', 'second')", own));
             ids.add(writer.scalar("select pgq.insert_event(?, 't', 'third', null, null, null, null)", own));
             assertOnlyOwnEvents(ids);
@@ -263,6 +258,12 @@ class InsertSecurityTest {
         tryForge("pgq.insert_cache_name", "#" + own, true);
         tryForge("pgq.insert_cache_slot", String.valueOf(openSlot), true);
         tryForge("pgq.sc_slot", String.valueOf(openSlot), false);
+        tryForge(cacheSetting(own), "0123456789abcdef0123456789abcdef:" + openSlot, false);
+    }
+
+    /** The session setting in which {@code pgq.insert_event} keeps its cached slot for {@code queue}. */
+    private String cacheSetting(String queue) throws SQLException {
+        return admin.scalar("select 'pgq.sc_' || (hashtext(?) & 255)", queue);
     }
 
     private void tryForge(String name, String value, boolean local) throws SQLException {

@@ -165,7 +165,7 @@ class TopicGroupSettingsTest {
         InstallResult result = PgqSchema.install(db.dataSource());
 
         assertThat(result.previousRevision()).isEqualTo(4);
-        assertThat(result.revision()).isEqualTo(15).isEqualTo(PgqSchema.bundledRevision());
+        assertThat(result.revision()).isEqualTo(16).isEqualTo(PgqSchema.bundledRevision());
         sql.execute("select pgq_topic.leave('s_up', 'g', 'old')");
         assertThat(sql.rows(JOIN, "s_up", "new", "10 s", "exactly-once", "s_up.dlq")).hasSize(2);
         assertThat(sql.scalar("select recorded_by from pgq_topic.group_setting where topic_name = 's_up'")).isEqualTo("new");

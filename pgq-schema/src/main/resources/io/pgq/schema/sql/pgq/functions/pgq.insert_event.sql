@@ -9,12 +9,15 @@
 --   docs/design/insert-path.md), applies disable_insert / per_tx_limit and inserts.  For a
 --   queue without those flags whose latest layout change was visible when the row was read
 --   (and was not made by this transaction), it remembers the slot (queue_id * 1024 + data
---   table) in the session settings pgq.sc_name, pgq.sc_slot, pgq.sc_layout, signed in
---   pgq.sc_mac with the key only the schema owner can read (pgq.insert_key_a/_b);
--- * cached path: the signature matches and pgq.insert_layout_seq still holds sc_layout (no
---   change that could move the queue's inserts has begun since; the xid is assigned before
---   the sequence is read).  A session can copy, keep or drop these settings but cannot make
---   one that names another queue, another table or another layout.
+--   table) in the session setting pgq.sc_<k> (k = hashtext(queue name) & 255, so that a
+--   session producing to several queues, such as a topic's partitions, keeps a slot for each)
+--   as '<signature>:<slot>', the signature being md5 over the key only the schema owner can
+--   read (pgq.insert_key_a/_b), the layout, the queue name and the slot;
+-- * cached path: the signature is that of this queue's name and the layout that
+--   pgq.insert_layout_seq still holds (no change that could move the queue's inserts has begun
+--   since; the xid is assigned before the sequence is read).  A session can copy, keep or drop
+--   these settings but cannot make one that names another queue, another table or another
+--   layout.
 --
 -- Both forms are generated (by pgq._insert_install_dispatchers, from the text below)
 -- because their direct insert is a binary IF-tree: while the unflagged queues have at most
@@ -25,21 +28,22 @@
 -- SQL function would be parsed and planned again by every statement a client does not
 -- prepare.
 
--- The expression (text, for the generated pgq.insert_event) of the signature of the
--- session's cached slot: md5 over the owner's key and the settings pgq.sc_name, sc_slot and
--- sc_layout.  The key is read where it is used, by a volatile function: it never becomes a
--- constant of a plan that a session could print (debug_print_plan).  The name comes first
--- and the other parts are digits, so the signed text splits one way only.
-create or replace function pgq._insert_cache_mac_expr()
+-- The expression (text, for the generated pgq.insert_event) of the signature of a cached slot:
+-- md5 over the owner's key, the layout, the queue name and the slot (i_layout and i_slot are
+-- expressions).  The key is read where it is used, by a volatile function: it never becomes a
+-- constant of a plan that a session could print (debug_print_plan).  The layout and the slot
+-- are digits and stand first and last, so the signed text splits one way only: an entry copied
+-- from another queue's setting names that queue and fails the check.
+create or replace function pgq._insert_cache_mac_expr(i_layout text, i_slot text)
 returns text
 language sql stable
 set search_path = pg_catalog, pg_temp
 as $$
     select format('md5(pg_sequence_last_value(%s)::text || %L || pg_sequence_last_value(%s)::text || %L'
-                  || ' || current_setting(%L, true) || %L || current_setting(%L, true) || %L || current_setting(%L, true))',
+                  || ' || %s || %L || queue_name || %L || %s)',
                   pg_catalog.quote_literal('pgq.insert_key_a'::pg_catalog.regclass::pg_catalog.oid) || '::pg_catalog.oid', ':',
                   pg_catalog.quote_literal('pgq.insert_key_b'::pg_catalog.regclass::pg_catalog.oid) || '::pg_catalog.oid', ':',
-                  'pgq.sc_name', ':', 'pgq.sc_slot', ':', 'pgq.sc_layout');
+                  i_layout, ':', ':', i_slot);
 $$;
 
 create or replace function pgq._insert_event_source(i_variant text, i_tree text)
@@ -55,18 +59,19 @@ declare%s
     v_checked   boolean := false;
     v_layout    int8;
     v_dummy     text;
+    v_entry     text;
     q           record;
 begin
-    -- The session's cached slot, in one expression (every PL/pgSQL statement costs set-up in
-    -- each transaction, which one event per transaction pays in full).  The xid is assigned
-    -- before the layout sequence is read (rotation safety); the signature binds the slot to
-    -- the queue name and the layout it was read under.
+    -- The session's cached slot for this queue, in two expressions (every PL/pgSQL statement
+    -- costs set-up in each transaction, which one event per transaction pays in full): the
+    -- entry '<signature>:<slot>' is used when its signature is that of this queue's name, the
+    -- current layout and its slot.  The xid is assigned before the layout sequence is read
+    -- (rotation safety).
+    v_entry := current_setting('pgq.sc_' || (hashtext(queue_name) & 255), true);
     v_slot := case
-        when current_setting('pgq.sc_name', true) = queue_name
-         and txid_current() is not null
-         and current_setting('pgq.sc_layout', true) = coalesce(pg_sequence_last_value(%2$s), 0)::text
-         and current_setting('pgq.sc_mac', true) = %3$s
-        then current_setting('pgq.sc_slot')::int8
+        when txid_current() is not null
+         and left(v_entry, 32) = %3$s
+        then substr(v_entry, 34)::int8
     end;
     if v_slot is null then
         -- the checked path.  The xid is assigned BEFORE the queue row is read (rotation
@@ -107,10 +112,7 @@ begin
         if q.settled and v_slot is not null then
             -- the latest layout change was committed when the row was read: keep the slot
             -- for the session's later events, signed and tagged with that change
-            v_dummy := set_config('pgq.sc_slot', v_slot::text, false)
-                    || set_config('pgq.sc_layout', v_layout::text, false)
-                    || set_config('pgq.sc_name', queue_name, false);
-            v_dummy := set_config('pgq.sc_mac', %3$s, false);
+            v_dummy := set_config('pgq.sc_' || (hashtext(queue_name) & 255), %7$s || ':' || v_slot, false);
         end if;
     end if;
 
@@ -120,7 +122,7 @@ begin
         if not v_checked then
             -- a signed slot the generated functions do not serve (they were regenerated
             -- since): forget it and take the checked path
-            v_dummy := set_config('pgq.sc_name', '', false);
+            v_dummy := set_config('pgq.sc_' || (hashtext(queue_name) & 255), '', false);
             return pgq.insert_event(%6$s);
         end if;
         -- a table number beyond 1023, or a queue newer than the generated functions
@@ -134,11 +136,12 @@ $body$,
              then E'\n    ev_extra1   text;\n    ev_extra2   text;\n    ev_extra3   text;\n    ev_extra4   text;'
              else '' end,
         layout_seq,
-        pgq._insert_cache_mac_expr(),
+        pgq._insert_cache_mac_expr('coalesce(pg_sequence_last_value(' || layout_seq || '), 0)', 'substr(v_entry, 34)'),
         'insert_event',
         i_tree,
         case when i_variant = 'public3' then 'queue_name, ev_type, ev_data'
-             else 'queue_name, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4' end)
+             else 'queue_name, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4' end,
+        pgq._insert_cache_mac_expr('v_layout', 'v_slot'))
       from (select pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid)
                    || '::pg_catalog.oid' as layout_seq) c;   -- the sequence's oid, a constant in the body
 $gen$;

@@ -4,5 +4,5 @@ create or replace function pgq.version()
 returns text
 language sql
 as $$
-    select '3.5.2-pgq-java.15'::text;
+    select '3.5.2-pgq-java.16'::text;
 $$;

@@ -205,7 +205,7 @@ revoke all on function
     pgq._config_bool(text, text),
     pgq._insert_event_source(text, text),
     pgq._insert_events_check_array(text, text[], int4),
-    pgq._insert_cache_mac_expr(),
+    pgq._insert_cache_mac_expr(text, text),
     pgq._queue_layout_seq()
     from public, pgq_reader, pgq_writer, pgq_admin;
 revoke all on sequence pgq.insert_layout_seq from public, pgq_reader, pgq_writer, pgq_admin;

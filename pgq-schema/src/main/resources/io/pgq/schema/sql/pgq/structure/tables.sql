@@ -3,7 +3,7 @@
 
 create schema if not exists pgq;
 
-comment on schema pgq is 'pgq-java schema revision 15';
+comment on schema pgq is 'pgq-java schema revision 16';
 
 -- Name <-> id map of consumers.
 create table if not exists pgq.consumer (

@@ -32,6 +32,10 @@ drop function if exists pgq_topic.next_batch_events(text, text, int4, int8, int4
 drop function if exists pgq._open_batch(text, text, interval, int4, interval);
 drop function if exists pgq._next_batch_sql(text, text);
 
+-- Revision 16: pgq.insert_event keeps a cached slot per queue (setting pgq.sc_<k>) where it kept
+-- one per session (pgq.sc_name, sc_slot, sc_layout, sc_mac); its signature covers one entry.
+drop function if exists pgq._insert_cache_mac_expr();
+
 -- Idempotent fix-ups, roles, generated insert functions (see pgq.upgrade_schema).
 -- Must run before grants.sql, which needs the roles.
 do $$
