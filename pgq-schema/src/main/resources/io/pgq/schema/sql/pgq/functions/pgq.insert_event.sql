@@ -67,7 +67,7 @@ begin
     -- entry '<signature>:<slot>' is used when its signature is that of this queue's name, the
     -- current layout and its slot.  The xid is assigned before the layout sequence is read
     -- (rotation safety).
-    v_entry := current_setting('pgq.sc_' || (hashtext(queue_name) & 255), true);
+    v_entry := current_setting(%8$s, true);
     v_slot := case
         when txid_current() is not null
          and left(v_entry, 32) = %3$s
@@ -112,7 +112,7 @@ begin
         if q.settled and v_slot is not null then
             -- the latest layout change was committed when the row was read: keep the slot
             -- for the session's later events, signed and tagged with that change
-            v_dummy := set_config('pgq.sc_' || (hashtext(queue_name) & 255), %7$s || ':' || v_slot, false);
+            v_dummy := set_config(%8$s, %7$s || ':' || v_slot, false);
         end if;
     end if;
 
@@ -122,7 +122,7 @@ begin
         if not v_checked then
             -- a signed slot the generated functions do not serve (they were regenerated
             -- since): forget it and take the checked path
-            v_dummy := set_config('pgq.sc_' || (hashtext(queue_name) & 255), '', false);
+            v_dummy := set_config(%8$s, '', false);
             return pgq.insert_event(%6$s);
         end if;
         -- a table number beyond 1023, or a queue newer than the generated functions
@@ -141,7 +141,9 @@ $body$,
         i_tree,
         case when i_variant = 'public3' then 'queue_name, ev_type, ev_data'
              else 'queue_name, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4' end,
-        pgq._insert_cache_mac_expr('v_layout', 'v_slot'))
+        pgq._insert_cache_mac_expr('v_layout', 'v_slot'),
+        -- the name of the setting that holds the queue's cached slot
+        $$'pgq.sc_' || (hashtext(queue_name) & 255)$$)
       from (select pg_catalog.quote_literal('pgq.insert_layout_seq'::pg_catalog.regclass::pg_catalog.oid)
                    || '::pg_catalog.oid' as layout_seq) c;   -- the sequence's oid, a constant in the body
 $gen$;
